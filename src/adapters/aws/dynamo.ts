@@ -1,0 +1,27 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoOptions {
+  /** Set for local mode (dynalite); omitted in AWS, where the SDK's defaults apply. */
+  endpoint?: string;
+  region?: string;
+}
+
+export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocumentClient {
+  const config: DynamoDBClientConfig = { maxAttempts: 3 };
+  if (opts.endpoint) {
+    // The embedded store accepts any credentials; fixed ones keep a developer's AWS profile out of it.
+    config.endpoint = opts.endpoint;
+    config.region = opts.region ?? 'local';
+    config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  } else if (opts.region) {
+    config.region = opts.region;
+  }
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

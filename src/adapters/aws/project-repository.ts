@@ -1,0 +1,118 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ClaimResult, IdempotencyRecord, ProjectPage, ProjectRepository } from '../../app/ports.ts';
+import type { Project } from '../../domain/project.ts';
+import { isConditionalCheckFailed } from './dynamo.ts';
+import { keys } from './tables.ts';
+
+const PROJECT_FIELDS = [
+  'id',
+  'clientId',
+  'name',
+  'type',
+  'description',
+  'status',
+  'stage',
+  'version',
+  'createdAt',
+  'updatedAt',
+  'failure',
+  'history',
+] as const;
+
+function toProject(item: Record<string, unknown>): Project {
+  const project: Record<string, unknown> = {};
+  for (const field of PROJECT_FIELDS) if (item[field] !== undefined) project[field] = item[field];
+  return project as Project;
+}
+
+/** Projects live in their client's partition, so every read is tenant-scoped by construction. */
+export class DynamoProjectRepository implements ProjectRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(project: Project): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: keys.client(project.clientId),
+            SK: keys.project(project.id),
+            entity: 'project',
+            ...project,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async get(clientId: string, projectId: string): Promise<Project | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: keys.client(clientId), SK: keys.project(projectId) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? toProject(Item) : undefined;
+  }
+
+  async list(clientId: string, opts: { limit: number; afterId?: string }): Promise<ProjectPage> {
+    // One extra item tells whether another page exists without a second round trip.
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.client(clientId), ':prefix': keys.projectPrefix },
+        ScanIndexForward: false,
+        Limit: opts.limit + 1,
+        ...(opts.afterId && {
+          ExclusiveStartKey: { PK: keys.client(clientId), SK: keys.project(opts.afterId) },
+        }),
+      }),
+    );
+    const items = Items.slice(0, opts.limit).map(toProject);
+    const hasMore = Items.length > opts.limit;
+    return hasMore ? { items, lastId: items.at(-1)?.id } : { items };
+  }
+
+  async claimIdempotencyKey(record: IdempotencyRecord, now: Date): Promise<ClaimResult> {
+    const key = { PK: keys.client(record.clientId), SK: keys.idempotency(record.key) };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, entity: 'idempotency', ...record, ttl: record.expiresAt },
+          // An expired claim may be taken over: TTL deletion is lazy in AWS and absent locally.
+          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+    );
+    if (!Item) return this.claimIdempotencyKey(record, now);
+    return {
+      claimed: false,
+      existing: {
+        clientId: record.clientId,
+        key: record.key,
+        requestHash: String(Item.requestHash),
+        projectId: String(Item.projectId),
+        createdAt: String(Item.createdAt),
+        expiresAt: Number(Item.expiresAt),
+      },
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactStore } from '../../app/ports.ts';
+import { type Artifact, STAGES, type Stage } from '../../domain/project.ts';
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.md': 'text/markdown; charset=utf-8',
+  '.json': 'application/json',
+  '.ts': 'text/plain; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.yaml': 'text/yaml; charset=utf-8',
+  '.yml': 'text/yaml; charset=utf-8',
+};
+
+export function contentTypeFor(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return (dot >= 0 && CONTENT_TYPES[name.slice(dot)]) || 'text/plain; charset=utf-8';
+}
+
+/**
+ * Local artifacts under `<root>/projects/{clientId}/{projectId}/{stage}/{name}`: the same layout as
+ * the S3 keys, so a local data dir reads like the bucket.
+ */
+export class FileArtifactStore implements ArtifactStore {
+  constructor(private readonly root: string) {}
+
+  private dir(clientId: string, projectId: string, stage?: Stage) {
+    const base = join(this.root, 'projects', clientId, projectId);
+    return stage ? join(base, stage) : base;
+  }
+
+  async write(clientId: string, projectId: string, stage: Stage, name: string, body: string | Buffer) {
+    if (!SAFE_NAME.test(name)) throw new Error(`unsafe artifact name: ${name}`);
+    const dir = this.dir(clientId, projectId, stage);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, name), body);
+  }
+
+  async list(clientId: string, projectId: string): Promise<Artifact[]> {
+    const artifacts: Artifact[] = [];
+    for (const stage of STAGES) {
+      const dir = this.dir(clientId, projectId, stage);
+      const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [] as string[];
+        throw error;
+      });
+      for (const name of names.sort()) {
+        const info = await stat(join(dir, name));
+        artifacts.push({
+          name,
+          stage,
+          contentType: contentTypeFor(name),
+          size: info.size,
+          createdAt: info.mtime.toISOString(),
+        });
+      }
+    }
+    return artifacts;
+  }
+
+  async read(clientId: string, projectId: string, name: string) {
+    if (!SAFE_NAME.test(name)) return undefined;
+    const artifact = (await this.list(clientId, projectId)).find((a) => a.name === name);
+    if (!artifact) return undefined;
+    const body = await readFile(join(this.dir(clientId, projectId, artifact.stage), name));
+    return { artifact, body };
+  }
+}

@@ -1,0 +1,95 @@
+import { AppError } from '../domain/errors.ts';
+import { canonicalHash, isProjectId, newProjectId } from '../domain/ids.ts';
+import { type CreateProjectInput, newProject, type Project } from '../domain/project.ts';
+import type { ArtifactStore, Clock, ProjectRepository } from './ports.ts';
+
+/** How long an Idempotency-Key binds to its first request. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface CreateResult {
+  project: Project;
+  /** True when an earlier request with the same Idempotency-Key already created it. */
+  replayed: boolean;
+}
+
+export class ProjectService {
+  constructor(
+    private readonly repo: ProjectRepository,
+    private readonly artifacts: ArtifactStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(clientId: string, input: CreateProjectInput, idempotencyKey?: string): Promise<CreateResult> {
+    const now = this.clock.now();
+    const id = newProjectId(now);
+    if (idempotencyKey === undefined) {
+      const project = newProject({ id, clientId, input, now });
+      await this.repo.create(project);
+      return { project, replayed: false };
+    }
+
+    // The key is claimed before the project is written; if the process dies in between, the next
+    // retry with the same key finds the claim and finishes the creation with the claimed id.
+    const requestHash = canonicalHash(input);
+    const claim = await this.repo.claimIdempotencyKey(
+      {
+        clientId,
+        key: idempotencyKey,
+        requestHash,
+        projectId: id,
+        createdAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      },
+      now,
+    );
+    if (claim.claimed) {
+      const project = newProject({ id, clientId, input, now });
+      await this.repo.create(project);
+      return { project, replayed: false };
+    }
+
+    const { existing } = claim;
+    if (existing.requestHash !== requestHash) {
+      throw new AppError(
+        'idempotency_conflict',
+        'Idempotency-Key was already used with a different request body; use a new key for a new request',
+      );
+    }
+    const stored = await this.repo.get(clientId, existing.projectId);
+    if (stored) return { project: stored, replayed: true };
+    const project = newProject({
+      id: existing.projectId,
+      clientId,
+      input,
+      now: new Date(existing.createdAt),
+    });
+    // A concurrent retry may write the same project first; either way it now exists.
+    if (!(await this.repo.create(project))) {
+      return { project: (await this.repo.get(clientId, existing.projectId)) ?? project, replayed: true };
+    }
+    return { project, replayed: true };
+  }
+
+  async get(clientId: string, projectId: string): Promise<Project> {
+    const project = isProjectId(projectId) ? await this.repo.get(clientId, projectId) : undefined;
+    if (!project) throw new AppError('project_not_found', `project ${projectId} was not found`);
+    return project;
+  }
+
+  list(clientId: string, limit: number, afterId?: string) {
+    return this.repo.list(clientId, { limit, afterId });
+  }
+
+  async listArtifacts(clientId: string, projectId: string) {
+    await this.get(clientId, projectId);
+    return this.artifacts.list(clientId, projectId);
+  }
+
+  async readArtifact(clientId: string, projectId: string, name: string) {
+    await this.get(clientId, projectId);
+    const found = await this.artifacts.read(clientId, projectId, name);
+    if (!found)
+      throw new AppError('artifact_not_found', `artifact ${name} was not found for project ${projectId}`);
+    return found;
+  }
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { Command } from 'commander';
+import { connectOrStartStore, localDynamoClient } from '../../adapters/local/embedded-dynamo.ts';
+import { loadConfig } from '../../config.ts';
+import { createOutput } from '../output.ts';
+import type { GlobalOptions } from '../program.ts';
+
+/** `agenticai status`: where the local instance keeps its data and whether its server is running. */
+export function registerStatus(program: Command) {
+  program
+    .command('status')
+    .description('show the local instance: data dir, store, whether the server is running')
+    .action(async (_opts, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const config = loadConfig();
+      const dataDir = resolve(config.dataDir);
+      const store = await connectOrStartStore(config.dataDir);
+      try {
+        const client = localDynamoClient(store.endpoint);
+        const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+        client.destroy();
+        const server = store.owned ? undefined : await readAdvertised(config.dataDir);
+        const data = {
+          dataDir,
+          serverRunning: !store.owned,
+          serverPid: server?.pid ?? null,
+          storeEndpoint: store.owned ? null : store.endpoint,
+          tables: TableNames,
+        };
+        createOutput(globals.json).print(
+          [
+            `data dir:  ${dataDir}`,
+            `server:    ${data.serverRunning ? `running (pid ${data.serverPid})` : 'not running'}`,
+            `tables:    ${TableNames.length ? TableNames.join(', ') : '(none yet: run npm start once)'}`,
+          ].join('\n'),
+          data,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+async function readAdvertised(dataDir: string) {
+  try {
+    return JSON.parse(await readFile(join(dataDir, 'store.json'), 'utf8')) as { pid: number };
+  } catch {
+    return undefined;
+  }
+}

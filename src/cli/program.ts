@@ -1,0 +1,50 @@
+import { Command, CommanderError } from 'commander';
+import { StoreBusyError } from '../adapters/local/embedded-dynamo.ts';
+import { ConfigError } from '../config.ts';
+import { VERSION } from '../version.ts';
+import { registerStatus } from './commands/status.ts';
+import { CliError, EXIT } from './errors.ts';
+
+export interface GlobalOptions {
+  json: boolean;
+}
+
+export function createProgram(): Command {
+  const program = new Command('agenticai')
+    .description('Administer AgenticAI: the local instance by default, AWS with --env/--region/--profile.')
+    .version(VERSION, '-V, --version')
+    .option('--json', 'print exactly one JSON document on stdout', false)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  registerStatus(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 the operation failed, 2 bad usage. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not failures; every other parse problem is a usage error.
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code))
+        return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`agenticai: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError || error instanceof StoreBusyError) {
+      process.stderr.write(`agenticai: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    process.stderr.write(
+      `agenticai: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+
+/** Values the pipeline stores on each request for later steps and the access log. */
+export type HttpEnv = {
+  Variables: {
+    requestId: string;
+    correlationId: string;
+    startedAt: number;
+    clientId?: string;
+    keyId?: string;
+  };
+};
+
+export type HttpContext = Context<HttpEnv>;
+
+/**
+ * What differs between the entry points (Lambda event vs Node socket), supplied by each.
+ */
+export interface EntryAdapter {
+  /** The platform's own request id, when it has one (API Gateway's). */
+  platformRequestId(c: HttpContext): string | undefined;
+  sourceIp(c: HttpContext): string | undefined;
+}

@@ -1,0 +1,61 @@
+import '../local-env.ts';
+import { type ServerType, serve } from '@hono/node-server';
+import { StoreBusyError } from '../adapters/local/embedded-dynamo.ts';
+import { createLocalRuntime } from '../composition/local.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+
+/** Local entry point: `npm start`. Thin: configuration, wiring, listen, graceful shutdown. */
+async function main() {
+  const config = loadConfig();
+  const runtime = await createLocalRuntime(config);
+  const { logger } = runtime;
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: runtime.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('listening', {
+    event: 'server_started',
+    url: `http://${config.host}:${port}`,
+    dataDir: config.dataDir,
+    storeEndpoint: runtime.store.endpoint,
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { event: 'server_stopping', signal });
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time', { event: 'server_forced_exit' });
+      process.exit(1);
+    }, config.shutdownGraceSeconds * 1000);
+    force.unref();
+    // close() stops accepting and waits for in-flight requests; idle keep-alive sockets go now.
+    server.close(async () => {
+      await runtime.close();
+      logger.info('stopped', { event: 'server_stopped' });
+      process.exit(0);
+    });
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StoreBusyError) {
+    process.stderr.write(`agenticai: ${error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    process.stderr.write(
+      `agenticai: port already in use (${(error as Error).message}); set PORT to another port\n`,
+    );
+  } else {
+    process.stderr.write(
+      `agenticai: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

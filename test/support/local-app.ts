@@ -1,0 +1,51 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../../src/app/ports.ts';
+import { createLocalRuntime, type LocalRuntime } from '../../src/composition/local.ts';
+import { loadConfig } from '../../src/config.ts';
+
+export const silentLogger = () => new Logger({ logLevel: 'SILENT' });
+
+export interface TestRuntime extends LocalRuntime {
+  dataDir: string;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  json<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ res: Response; body: T }>;
+}
+
+/** The real local composition (in-memory dynalite, temp artifact dir), driven in-process. */
+export async function startTestRuntime(
+  opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+): Promise<TestRuntime> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'agenticai-test-'));
+  const config = loadConfig({ AGENTICAI_DATA_DIR: dataDir, ...opts.env });
+  const runtime = await createLocalRuntime(config, {
+    inMemory: true,
+    clock: opts.clock,
+    logger: opts.logger ?? silentLogger(),
+  });
+  const request = (path: string, init?: RequestInit) =>
+    Promise.resolve(runtime.app.request(`http://127.0.0.1${path}`, init));
+  return {
+    ...runtime,
+    dataDir,
+    request,
+    async json<T>(path: string, init?: RequestInit) {
+      const res = await request(path, init);
+      return { res, body: (await res.json()) as T };
+    },
+    async close() {
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const jsonPost = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+export const validProject = { name: 'Todo API', type: 'api', description: 'A REST API for todo items' };
