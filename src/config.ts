@@ -4,6 +4,8 @@ import { z } from 'zod';
  * One typed configuration for the runtime (local server, Lambda, CLI), read from environment
  * variables. Every variable has a default that makes `npm start` work with nothing set.
  */
+const booleanVar = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 const EnvSchema = z.object({
   AGENTICAI_ENV: z.enum(['local', 'dev', 'staging', 'production']).default('local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
@@ -12,13 +14,25 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   AGENTICAI_DATA_DIR: z.string().min(1).default('.agenticai'),
   DATA_TABLE_NAME: z.string().min(3).max(255).optional(),
+  COUNTERS_TABLE_NAME: z.string().min(3).max(255).optional(),
+  /** Default requests per UTC hour for new clients (R6.1). */
+  RATE_LIMIT_DEFAULT_HOURLY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  /** Counter store down: admit and alarm (true) or answer 503 (false). */
+  RATE_LIMIT_FAIL_OPEN: booleanVar.default(true),
+  /** Key-record cache TTL: the longest a revoked key keeps working in a warm process. */
+  AUTH_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(60).default(30),
+  AUTH_NEGATIVE_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(60).default(5),
+  /** Secrets Manager id of the key-hash pepper document (AWS mode). */
+  PEPPER_SECRET_ID: z.string().min(1).optional(),
+  /** Benchmarks only, refused outside local mode: skip authentication and rate limiting. */
+  AGENTICAI_UNSAFE_BYPASS_HARDENING: booleanVar.default(false),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('agenticai'),
   POWERTOOLS_LOG_LEVEL: z
     .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'])
     .default('INFO'),
   /** Seconds the server waits for in-flight requests after SIGTERM/SIGINT before forcing exit. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
-  /** Fixed tenant for local mode until API keys exist. */
+  /** The tenant used when hardening is bypassed (benchmarks). */
   AGENTICAI_LOCAL_CLIENT_ID: z
     .string()
     .regex(/^[A-Za-z0-9-]{1,64}$/)
@@ -32,6 +46,13 @@ export type RuntimeConfig = {
   port: number;
   dataDir: string;
   dataTableName: string;
+  countersTableName: string;
+  defaultHourlyLimit: number;
+  rateLimitFailOpen: boolean;
+  authCacheTtlMs: number;
+  authNegativeCacheTtlMs: number;
+  pepperSecretId?: string;
+  bypassHardening: boolean;
   serviceName: string;
   logLevel: z.infer<typeof EnvSchema>['POWERTOOLS_LOG_LEVEL'];
   shutdownGraceSeconds: number;
@@ -52,6 +73,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  if (e.AGENTICAI_UNSAFE_BYPASS_HARDENING && e.AGENTICAI_MODE !== 'local') {
+    throw new ConfigError(
+      'Invalid configuration: AGENTICAI_UNSAFE_BYPASS_HARDENING is only allowed in local mode',
+    );
+  }
   return {
     env: e.AGENTICAI_ENV,
     mode: e.AGENTICAI_MODE,
@@ -59,6 +85,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     dataDir: e.AGENTICAI_DATA_DIR,
     dataTableName: e.DATA_TABLE_NAME ?? `agenticai-${e.AGENTICAI_ENV}-data`,
+    countersTableName: e.COUNTERS_TABLE_NAME ?? `agenticai-${e.AGENTICAI_ENV}-counters`,
+    defaultHourlyLimit: e.RATE_LIMIT_DEFAULT_HOURLY,
+    rateLimitFailOpen: e.RATE_LIMIT_FAIL_OPEN,
+    authCacheTtlMs: e.AUTH_CACHE_TTL_SECONDS * 1000,
+    authNegativeCacheTtlMs: e.AUTH_NEGATIVE_CACHE_TTL_SECONDS * 1000,
+    pepperSecretId: e.PEPPER_SECRET_ID,
+    bypassHardening: e.AGENTICAI_UNSAFE_BYPASS_HARDENING,
     serviceName: e.POWERTOOLS_SERVICE_NAME,
     logLevel: e.POWERTOOLS_LOG_LEVEL,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,

@@ -1,12 +1,18 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { StoreBusyError } from '../adapters/local/embedded-dynamo.ts';
+import { AdminError } from '../app/key-admin.ts';
 import { ConfigError } from '../config.ts';
 import { VERSION } from '../version.ts';
+import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerStatus } from './commands/status.ts';
 import { CliError, EXIT } from './errors.ts';
 
 export interface GlobalOptions {
   json: boolean;
+  /** A deployed environment (dev, staging, production); absent means the local instance. */
+  env?: string;
+  region?: string;
+  profile?: string;
 }
 
 export function createProgram(): Command {
@@ -14,10 +20,22 @@ export function createProgram(): Command {
     .description('Administer AgenticAI: the local instance by default, AWS with --env/--region/--profile.')
     .version(VERSION, '-V, --version')
     .option('--json', 'print exactly one JSON document on stdout', false)
+    .addOption(
+      new Option('--env <env>', 'act on a deployed environment instead of the local instance').choices([
+        'local',
+        'dev',
+        'staging',
+        'production',
+      ]),
+    )
+    .option('--region <region>', 'AWS region (default: the AWS SDK configuration)')
+    .option('--profile <profile>', 'AWS shared-config profile')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerStatus(program);
+  registerKeys(program);
+  registerClients(program);
   return program;
 }
 
@@ -37,6 +55,10 @@ export async function runCli(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`agenticai: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof AdminError) {
+      process.stderr.write(`agenticai: ${error.message}\n`);
+      return error.kind === 'invalid' ? EXIT.usage : EXIT.failure;
     }
     if (error instanceof ConfigError || error instanceof StoreBusyError) {
       process.stderr.write(`agenticai: ${error.message}\n`);

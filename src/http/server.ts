@@ -1,6 +1,7 @@
 import '../local-env.ts';
 import { type ServerType, serve } from '@hono/node-server';
 import { StoreBusyError } from '../adapters/local/embedded-dynamo.ts';
+import type { KeyAdmin } from '../app/key-admin.ts';
 import { createLocalRuntime } from '../composition/local.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 
@@ -9,6 +10,7 @@ async function main() {
   const config = loadConfig();
   const runtime = await createLocalRuntime(config);
   const { logger } = runtime;
+  await bootstrapAdminKey(runtime.keyAdmin, config.bypassHardening);
 
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: runtime.app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -43,6 +45,28 @@ async function main() {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * First start with no keys: create an admin key and print it once, on stderr and outside the JSON
+ * log stream (a secret must never reach the logs). It is not stored anywhere in clear.
+ */
+async function bootstrapAdminKey(keyAdmin: KeyAdmin, bypass: boolean) {
+  if (bypass || (await keyAdmin.hasAnyKey())) return;
+  const created = await keyAdmin.createKey({ name: 'admin' });
+  process.stderr.write(
+    [
+      '',
+      'AgenticAI: no API keys existed, so an admin key was created. It is shown only this once; store it now.',
+      '',
+      `  X-API-Key: ${created.key}`,
+      '',
+      `  key id ${created.keyId}, client ${created.clientId}, ${created.hourlyLimit} requests/hour`,
+      '  More keys: npx agenticai keys create --name NAME',
+      '',
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {

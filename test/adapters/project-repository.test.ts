@@ -16,7 +16,7 @@ let db: ReturnType<typeof createDocumentClient>;
 
 beforeAll(async () => {
   store = await startEmbeddedStore({});
-  await ensureTables(store.endpoint, { data: TABLE });
+  await ensureTables(store.endpoint, { data: TABLE, counters: 'repo-test-counters' });
   db = createDocumentClient({ endpoint: store.endpoint });
   repo = new DynamoProjectRepository(db, TABLE);
 });

@@ -15,47 +15,54 @@ afterAll(async () => {
 });
 
 const project = { name: 'E2E', type: 'library', description: 'end to end' };
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+const post = (url: string, key: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/api/projects`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', 'x-api-key': key, ...headers },
     body: JSON.stringify(body),
   });
+const get = (url: string, key: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, headers: { 'x-api-key': key, ...(init.headers as Record<string, string>) } });
 
 describe('local server (npm start) over real HTTP', () => {
   it('serves every route on loopback and logs one JSON access line per request (R9.1)', async () => {
     const server = await startServer({ AGENTICAI_DATA_DIR: await dataDir() });
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      const created = await post(server.url, project, { 'x-correlation-id': 'e2e-corr' });
+      const key = server.bootstrapKey!;
+      expect(key).toMatch(/^agk_/);
+      expect((await get(`${server.url}/health`, key)).status).toBe(200);
+      const created = await post(server.url, key, project, { 'x-correlation-id': 'e2e-corr' });
       expect(created.status).toBe(202);
-      const { id } = (await created.json()) as { id: string };
-      expect((await fetch(`${server.url}/api/projects`)).status).toBe(200);
-      expect((await fetch(`${server.url}/api/projects/${id}`)).status).toBe(200);
-      expect((await fetch(`${server.url}/api/projects/${id}/artifacts`)).status).toBe(200);
-      expect((await fetch(`${server.url}/api/projects/${id}/artifacts/none.md`)).status).toBe(404);
-      expect((await fetch(`${server.url}/openapi.json`)).status).toBe(200);
-      expect((await fetch(`${server.url}/api/projects`, { method: 'PATCH' })).status).toBe(405);
-      expect((await post(server.url, { bad: true })).status).toBe(400);
+      const { id, clientId } = (await created.json()) as { id: string; clientId: string };
+      expect((await get(`${server.url}/api/projects`, key)).status).toBe(200);
+      expect((await get(`${server.url}/api/projects/${id}`, key)).status).toBe(200);
+      expect((await get(`${server.url}/api/projects/${id}/artifacts`, key)).status).toBe(200);
+      expect((await get(`${server.url}/api/projects/${id}/artifacts/none.md`, key)).status).toBe(404);
+      expect((await get(`${server.url}/openapi.json`, key)).status).toBe(200);
+      expect((await get(`${server.url}/api/projects`, key, { method: 'PATCH' })).status).toBe(405);
+      expect((await post(server.url, key, { bad: true })).status).toBe(400);
+      expect((await fetch(`${server.url}/health`)).status).toBe(401);
 
       await new Promise((r) => setTimeout(r, 100));
       const access = server.logs().filter((l) => l.event === 'request');
-      expect(access).toHaveLength(9);
+      expect(access).toHaveLength(10);
       expect(access[1]).toMatchObject({
         level: 'INFO',
         method: 'POST',
         route: '/api/projects',
         status: 202,
         correlationId: 'e2e-corr',
-        clientId: 'local',
+        clientId,
+        keyId: key.split('_')[1],
         sourceIp: '127.0.0.1',
         requestId: expect.any(String),
         timestamp: expect.any(String),
         latencyMs: expect.any(Number),
       });
-      // Every stdout line is structured JSON: nothing free-form for log tooling to trip over.
+      // Every stdout line is structured JSON, and the secret appears in none of them (R1.5).
       expect(server.lines().every((l) => l.startsWith('{'))).toBe(true);
+      expect(server.lines().join('\n')).not.toContain(key.split('_')[2]);
     } finally {
       expect(await server.stop()).toBe(0);
     }
@@ -64,11 +71,15 @@ describe('local server (npm start) over real HTTP', () => {
   it('survives a restart with its data', async () => {
     const dir = await dataDir();
     const first = await startServer({ AGENTICAI_DATA_DIR: dir });
-    const { id } = (await (await post(first.url, project)).json()) as { id: string };
+    const key = first.bootstrapKey!;
+    const { id } = (await (await post(first.url, key, project)).json()) as { id: string };
     await first.stop();
     const second = await startServer({ AGENTICAI_DATA_DIR: dir });
     try {
-      const res = await fetch(`${second.url}/api/projects/${id}`);
+      // The admin key is printed on the first start only, and keeps working after a restart.
+      expect(second.bootstrapKey).toBeUndefined();
+      expect(second.stderr()).not.toContain('agk_');
+      const res = await get(`${second.url}/api/projects/${id}`, key);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ id, name: 'E2E' });
     } finally {
@@ -89,7 +100,7 @@ describe('local server (npm start) over real HTTP', () => {
     const closed = new Promise((r) => socket.once('close', r));
     // Headers and half the body now; the request is in flight when the signal arrives.
     socket.write(
-      `POST /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+      `POST /api/projects HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${server.bootstrapKey}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
     );
     await new Promise((r) => setTimeout(r, 200));
     const exit = server.stop('SIGTERM');
@@ -143,7 +154,7 @@ describe('agenticai CLI against the local instance', () => {
       expect(JSON.parse(online.stdout)).toMatchObject({
         serverRunning: true,
         serverPid: server.child.pid,
-        tables: ['agenticai-local-data'],
+        tables: ['agenticai-local-counters', 'agenticai-local-data'],
       });
     } finally {
       await server.stop();

@@ -80,7 +80,8 @@ describe('request pipeline', () => {
         method: 'GET',
         route: '/api/projects/:id',
         status: 404,
-        clientId: 'local',
+        clientId: logged.clientId,
+        keyId: logged.keyId,
         timestamp: expect.any(String),
         latencyMs: expect.any(Number),
       });
@@ -108,7 +109,7 @@ describe('POST /api/projects', () => {
       ...validProject,
       status: 'queued',
       stage: null,
-      clientId: 'local',
+      clientId: rt.clientId,
       history: [],
     });
     expect(res.headers.get('location')).toBe(`/api/projects/${body.id}`);
@@ -315,7 +316,7 @@ describe('artifacts', () => {
     expect(empty.body.items).toEqual([]);
 
     const store = new FileArtifactStore(`${rt.dataDir}/artifacts`);
-    await store.write('local', created.body.id, 'pm', 'requirements.md', '# Requirements\n');
+    await store.write(rt.clientId, created.body.id, 'pm', 'requirements.md', '# Requirements\n');
     const list = await rt.json<{ items: { name: string; stage: string; size: number }[] }>(
       `/api/projects/${created.body.id}/artifacts`,
     );

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonPost, startTestRuntime, type TestRuntime } from '../support/local-app.ts';
 
@@ -19,7 +21,12 @@ function eventFor(
   path: string,
   opts: { body?: string; headers?: Record<string, string>; query?: Record<string, string> } = {},
 ): APIGatewayProxyEvent {
-  const headers = { ...recorded.headers, ...opts.headers };
+  const headers: Record<string, string> = {
+    ...(recorded.headers as Record<string, string>),
+    'X-API-Key': rt.apiKey,
+    ...opts.headers,
+  };
+  if (headers['X-API-Key'] === '') delete headers['X-API-Key'];
   if (!opts.body) delete headers['Content-Type'];
   return {
     ...recorded,
@@ -54,6 +61,9 @@ function normalize(text: string) {
 
 beforeAll(async () => {
   rt = await startTestRuntime();
+  // Secrets Manager holds the same pepper document as the local data dir.
+  const pepper = readFileSync(join(rt.dataDir, 'pepper.json'), 'utf8');
+  mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: pepper });
   // The Lambda module wires itself from the environment, as in AWS, here against the local store.
   Object.assign(process.env, {
     AGENTICAI_MODE: 'aws',
@@ -62,6 +72,8 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_DYNAMODB: rt.store.endpoint,
     DATA_TABLE_NAME: 'agenticai-local-data',
+    COUNTERS_TABLE_NAME: 'agenticai-local-counters',
+    PEPPER_SECRET_ID: 'agenticai/local/key-pepper',
     ARTIFACT_BUCKET_NAME: 'unused-in-this-test',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
@@ -71,10 +83,11 @@ afterAll(() => rt.close());
 
 describe('Lambda entry point (API Gateway REST proxy)', () => {
   it('answers the recorded event: 202, API Gateway request id, correlation id echoed', async () => {
-    const result = await handler(recorded, {} as Context);
+    const withKey = { ...recorded, headers: { ...recorded.headers, 'X-API-Key': rt.apiKey } };
+    const result = await handler(withKey, {} as Context);
     expect(result.statusCode).toBe(202);
     const body = JSON.parse(result.body);
-    expect(body).toMatchObject({ name: 'Todo API', status: 'queued', clientId: 'local' });
+    expect(body).toMatchObject({ name: 'Todo API', status: 'queued', clientId: rt.clientId });
     expect(header(result, 'x-request-id')).toBe(recorded.requestContext.requestId);
     expect(header(result, 'x-correlation-id')).toBe('corr-recorded-1');
     expect(header(result, 'location')).toBe(`/api/projects/${body.id}`);
@@ -109,19 +122,34 @@ describe('Lambda entry point (API Gateway REST proxy)', () => {
     ['GET', '/api/projects/01ARZ3NDEKTSV4RRFFQ69G5FAV', {}],
     ['DELETE', '/api/projects', {}],
     ['GET', '/nowhere', {}],
+    ['GET', '/health', { headers: { 'X-API-Key': '' } }],
+    ['GET', '/health', { headers: { 'X-API-Key': 'agk_malformed' } }],
+    [
+      'GET',
+      '/health',
+      { headers: { 'X-API-Key': 'agk_AAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBCCCCCC' } },
+    ],
   ];
 
   it.each(cases)('%s %s gives the same answer as the local server', async (method, path, opts) => {
     const result = await handler(eventFor(method, path, opts), {} as Context);
     const query = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
-    const local = await rt.request(`${path}${query}`, {
+    const headers = { 'X-API-Key': rt.apiKey, ...opts.headers };
+    const local = await rt.app.request(`http://127.0.0.1${path}${query}`, {
       method,
-      headers: opts.headers,
+      headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== '')),
       ...(opts.body !== undefined && { body: opts.body }),
     });
     expect(result.statusCode).toBe(local.status);
     expect(normalize(result.body)).toBe(normalize(await local.text()));
-    for (const name of ['content-type', 'allow', 'x-content-type-options', 'cache-control']) {
+    for (const name of [
+      'content-type',
+      'allow',
+      'x-content-type-options',
+      'cache-control',
+      'www-authenticate',
+      'x-ratelimit-limit',
+    ]) {
       expect(header(result, name)).toBe(local.headers.get(name) ?? undefined);
     }
   });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Clock } from '../../src/app/ports.ts';
+import type { Clock, MetricsSink } from '../../src/app/ports.ts';
 import { createLocalRuntime, type LocalRuntime } from '../../src/composition/local.ts';
 import { loadConfig } from '../../src/config.ts';
 
@@ -10,13 +10,23 @@ export const silentLogger = () => new Logger({ logLevel: 'SILENT' });
 
 export interface TestRuntime extends LocalRuntime {
   dataDir: string;
+  /** A valid key of its own client, sent by `request` unless the caller sets X-API-Key. */
+  apiKey: string;
+  clientId: string;
+  keyId: string;
   request(path: string, init?: RequestInit): Promise<Response>;
   json<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ res: Response; body: T }>;
 }
 
 /** The real local composition (in-memory dynalite, temp artifact dir), driven in-process. */
 export async function startTestRuntime(
-  opts: { env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    logger?: Logger;
+    metrics?: MetricsSink;
+    hourlyLimit?: number;
+  } = {},
 ): Promise<TestRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agenticai-test-'));
   const config = loadConfig({ AGENTICAI_DATA_DIR: dataDir, ...opts.env });
@@ -24,12 +34,23 @@ export async function startTestRuntime(
     inMemory: true,
     clock: opts.clock,
     logger: opts.logger ?? silentLogger(),
+    metrics: opts.metrics ?? { count: () => {} },
   });
-  const request = (path: string, init?: RequestInit) =>
-    Promise.resolve(runtime.app.request(`http://127.0.0.1${path}`, init));
+  const created = await runtime.keyAdmin.createKey({
+    name: 'test',
+    hourlyLimit: opts.hourlyLimit ?? 100_000,
+  });
+  const request = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('x-api-key')) headers.set('x-api-key', created.key);
+    return Promise.resolve(runtime.app.request(`http://127.0.0.1${path}`, { ...init, headers }));
+  };
   return {
     ...runtime,
     dataDir,
+    apiKey: created.key,
+    clientId: created.clientId,
+    keyId: created.keyId,
     request,
     async json<T>(path: string, init?: RequestInit) {
       const res = await request(path, init);

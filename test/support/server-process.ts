@@ -7,6 +7,8 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface ServerProcess {
   url: string;
+  /** The admin key printed on first start (undefined when the data dir already had keys). */
+  bootstrapKey?: string;
   child: ChildProcess;
   /** Every stdout line so far, parsed when it is JSON. */
   lines: () => string[];
@@ -59,6 +61,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   });
   return {
     url,
+    bootstrapKey: /X-API-Key: (agk_\S+)/.exec(err)?.[1],
     child,
     lines,
     logs,

@@ -5,6 +5,8 @@ export interface DynamoOptions {
   /** Set for local mode (dynalite); omitted in AWS, where the SDK's defaults apply. */
   endpoint?: string;
   region?: string;
+  /** A named profile from the shared AWS config (the CLI's --profile). */
+  profile?: string;
 }
 
 export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocumentClient {
@@ -14,8 +16,9 @@ export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocument
     config.endpoint = opts.endpoint;
     config.region = opts.region ?? 'local';
     config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  } else if (opts.region) {
-    config.region = opts.region;
+  } else {
+    if (opts.region) config.region = opts.region;
+    if (opts.profile) config.profile = opts.profile;
   }
   return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
     marshallOptions: { removeUndefinedValues: true },

@@ -11,12 +11,22 @@ export const DATA_TABLE = {
   gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
 } as const;
 
+/** Rate-limit windows: ephemeral, one item per client per UTC hour, removed by TTL. */
+export const COUNTERS_TABLE = { partitionKey: 'PK', ttlAttribute: 'ttl' } as const;
+
 export const keys = {
   client: (clientId: string) => `CLIENT#${clientId}`,
   project: (projectId: string) => `PROJECT#${projectId}`,
   projectPrefix: 'PROJECT#',
   idempotency: (key: string) => `IDEMPOTENCY#${key}`,
   healthProbe: { PK: 'HEALTH', SK: 'PROBE' },
+  apiKey: (keyId: string) => ({ PK: `KEY#${keyId}`, SK: 'KEY' }),
+  clientMeta: (clientId: string) => ({ PK: `CLIENT#${clientId}`, SK: 'CLIENT' }),
+  /** GSI1 partitions for admin listings. */
+  allKeys: 'KEYS',
+  allClients: 'CLIENTS',
+  audit: (day: string) => `AUDIT#${day}`,
+  counter: (clientId: string, windowId: string) => `${clientId}#${windowId}`,
 } as const;
 
 export function dataTableDefinition(tableName: string): CreateTableCommandInput {
@@ -44,5 +54,14 @@ export function dataTableDefinition(tableName: string): CreateTableCommandInput 
         Projection: { ProjectionType: 'ALL' },
       },
     ],
+  };
+}
+
+export function countersTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: COUNTERS_TABLE.partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: COUNTERS_TABLE.partitionKey, KeyType: 'HASH' }],
   };
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
-import { dataTableDefinition } from '../aws/tables.ts';
+import { countersTableDefinition, dataTableDefinition } from '../aws/tables.ts';
 
 /** Where a running local instance advertises its store, so the CLI can share it. */
 const STORE_FILE = 'store.json';
@@ -153,21 +153,33 @@ export async function connectOrStartStore(dataDir: string): Promise<EmbeddedStor
 }
 
 /** Creates the tables local mode needs if they do not exist yet (AWS gets them from CDK). */
-export async function ensureTables(endpoint: string, tableNames: { data: string }): Promise<void> {
+export async function ensureTables(
+  endpoint: string,
+  tableNames: { data: string; counters: string },
+): Promise<void> {
   const client = localDynamoClient(endpoint);
   try {
-    try {
-      await client.send(new CreateTableCommand(dataTableDefinition(tableNames.data)));
-    } catch (error) {
-      if (!(error instanceof ResourceInUseException)) throw error;
+    for (const definition of [
+      dataTableDefinition(tableNames.data),
+      countersTableDefinition(tableNames.counters),
+    ]) {
+      try {
+        await client.send(new CreateTableCommand(definition));
+      } catch (error) {
+        if (!(error instanceof ResourceInUseException)) throw error;
+      }
+      await waitUntilActive(client, definition.TableName!);
     }
-    for (let i = 0; i < 100; i++) {
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableNames.data }));
-      if (Table?.TableStatus === 'ACTIVE') return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`table ${tableNames.data} did not become active`);
   } finally {
     client.destroy();
   }
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string) {
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`table ${tableName} did not become active`);
 }

@@ -1,0 +1,23 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricsSink } from '../../app/ports.ts';
+
+export const METRICS_NAMESPACE = 'AgenticAI';
+
+/**
+ * EMF metrics through Powertools: each count is published at once as its own EMF document, so a
+ * long-running local server and a Lambda behave the same and dimensions never leak between calls.
+ */
+export function powertoolsMetrics(serviceName: string, environment: string): MetricsSink {
+  const metrics = new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName,
+    defaultDimensions: { environment },
+  });
+  return {
+    count(name, dimensions = {}) {
+      const single = metrics.singleMetric();
+      for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
+      single.addMetric(name, MetricUnit.Count, 1);
+    },
+  };
+}

@@ -1,0 +1,206 @@
+import type { Command } from 'commander';
+import type { KeyAdmin } from '../../app/key-admin.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { createOutput, table } from '../output.ts';
+import { parseClientId, parseDuration, parseHourlyLimit, parseKeyId, parseName } from '../parse.ts';
+import type { GlobalOptions } from '../program.ts';
+import { openAdminTarget } from '../target.ts';
+
+type Action<T extends unknown[]> = (
+  admin: KeyAdmin,
+  out: ReturnType<typeof createOutput>,
+  ...args: T
+) => Promise<void>;
+
+/** Opens the target, runs the action, always closes the target. */
+function withAdmin<T extends unknown[]>(action: Action<T>) {
+  return async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const globals = cmd.optsWithGlobals<GlobalOptions>();
+    const target = await openAdminTarget(globals);
+    try {
+      await action(target.keyAdmin, createOutput(globals.json), ...(args.slice(0, -1) as T));
+    } finally {
+      await target.close();
+    }
+  };
+}
+
+const when = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');
+
+export function registerKeys(program: Command) {
+  const keys = program.command('keys').description('create, list, rotate and revoke API keys');
+
+  keys
+    .command('create')
+    .description('create an API key (the secret is printed once); without --client it gets a new client')
+    .requiredOption('--name <name>', 'a label for the key (1-100 characters)', parseName)
+    .option('--hourly-limit <n>', 'requests per UTC hour for the new client', parseHourlyLimit)
+    .option('--expires <duration>', 'lifetime, e.g. 30d or 12h (default: no expiry)', parseDuration)
+    .option('--client <clientId>', 'add the key to this existing client (shares its limit)', parseClientId)
+    .action(
+      withAdmin<[{ name: string; hourlyLimit?: number; expires?: number; client?: string }]>(
+        async (admin, out, opts) => {
+          if (opts.client && opts.hourlyLimit !== undefined) {
+            throw new CliError(
+              "--hourly-limit sets a new client's limit; for an existing client use: agenticai clients set-limit ID N",
+              EXIT.usage,
+            );
+          }
+          const created = await admin.createKey({
+            name: opts.name,
+            clientId: opts.client,
+            hourlyLimit: opts.hourlyLimit,
+            expiresInMs: opts.expires,
+          });
+          out.print(
+            [
+              `Created key ${created.keyId} for client ${created.clientId} (${created.hourlyLimit} requests/hour${created.expiresAt ? `, expires ${when(created.expiresAt)}` : ''}).`,
+              '',
+              `  ${created.key}`,
+              '',
+              'This secret is shown only once: store it now. Send it as the X-API-Key header.',
+            ].join('\n'),
+            created,
+          );
+        },
+      ),
+    );
+
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .action(
+      withAdmin<[]>(async (admin, out) => {
+        const list = await admin.listKeys();
+        out.print(
+          list.length === 0
+            ? 'No keys.'
+            : table(
+                ['key id', 'client', 'name', 'state', 'created', 'expires', 'last used'],
+                list.map((k) => [
+                  k.keyId,
+                  k.clientId,
+                  k.name,
+                  k.state,
+                  when(k.createdAt),
+                  when(k.expiresAt),
+                  when(k.lastUsedAt),
+                ]),
+              ),
+          list,
+        );
+      }),
+    );
+
+  keys
+    .command('show')
+    .description('show one key')
+    .argument('<keyId>', 'the key id', parseKeyId)
+    .action(
+      withAdmin<[string]>(async (admin, out, keyId) => {
+        const key = await admin.showKey(keyId);
+        out.print(
+          Object.entries(key)
+            .map(([k, v]) => `${k.padEnd(11)} ${v}`)
+            .join('\n'),
+          key,
+        );
+      }),
+    );
+
+  keys
+    .command('rotate')
+    .description('issue a replacement key for the same client; the old key expires after the grace period')
+    .argument('<keyId>', 'the key to rotate', parseKeyId)
+    .option('--grace <duration>', 'how long the old key keeps working', parseDuration, 24 * 3_600_000)
+    .action(
+      withAdmin<[string, { grace: number }]>(async (admin, out, keyId, opts) => {
+        const rotated = await admin.rotateKey(keyId, opts.grace);
+        out.print(
+          [
+            `Rotated ${keyId} → ${rotated.keyId} (client ${rotated.clientId}, same limit and quota).`,
+            `The old key stops working at ${when(rotated.previousKeyExpiresAt)}.`,
+            '',
+            `  ${rotated.key}`,
+            '',
+            'This secret is shown only once: store it now.',
+          ].join('\n'),
+          rotated,
+        );
+      }),
+    );
+
+  keys
+    .command('revoke')
+    .description('revoke a key (takes effect within the key cache TTL, 30 s by default)')
+    .argument('<keyId>', 'the key to revoke', parseKeyId)
+    .action(
+      withAdmin<[string]>(async (admin, out, keyId) => {
+        const revoked = await admin.revokeKey(keyId);
+        out.print(
+          revoked.alreadyRevoked
+            ? `Key ${keyId} was already revoked at ${when(revoked.revokedAt)}.`
+            : `Revoked key ${keyId}.`,
+          revoked,
+        );
+      }),
+    );
+}
+
+export function registerClients(program: Command) {
+  const clients = program.command('clients').description('list clients and set their hourly limits');
+
+  clients
+    .command('list')
+    .description('list clients')
+    .action(
+      withAdmin<[]>(async (admin, out) => {
+        const list = await admin.listClients();
+        out.print(
+          list.length === 0
+            ? 'No clients.'
+            : table(
+                ['client', 'name', 'hourly limit', 'created'],
+                list.map((c) => [c.clientId, c.name, String(c.hourlyLimit), when(c.createdAt)]),
+              ),
+          list,
+        );
+      }),
+    );
+
+  clients
+    .command('show')
+    .description('show a client and its keys')
+    .argument('<clientId>', 'the client id', parseClientId)
+    .action(
+      withAdmin<[string]>(async (admin, out, clientId) => {
+        const client = await admin.showClient(clientId);
+        out.print(
+          [
+            `client       ${client.clientId}`,
+            `name         ${client.name}`,
+            `hourly limit ${client.hourlyLimit}`,
+            `created      ${when(client.createdAt)}`,
+            `keys         ${client.keys.map((k) => `${k.keyId} (${k.state})`).join(', ') || '-'}`,
+          ].join('\n'),
+          client,
+        );
+      }),
+    );
+
+  clients
+    .command('set-limit')
+    .description("set a client's requests per UTC hour (shared by all its keys)")
+    .argument('<clientId>', 'the client id', parseClientId)
+    .argument('<limit>', 'requests per hour', parseHourlyLimit)
+    .action(
+      withAdmin<[string, number]>(async (admin, out, clientId, limit) => {
+        const result = await admin.setClientLimit(clientId, limit);
+        out.print(
+          `Client ${clientId} may now make ${limit} requests per hour (within the key cache TTL).`,
+          result,
+        );
+      }),
+    );
+}

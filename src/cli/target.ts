@@ -1,0 +1,58 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
+import { createDocumentClient } from '../adapters/aws/dynamo.ts';
+import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
+import { SecretsManagerPepperSource } from '../adapters/aws/secrets-pepper.ts';
+import type { KeyAdmin } from '../app/key-admin.ts';
+import { KeyAdmin as KeyAdminImpl } from '../app/key-admin.ts';
+import { systemClock } from '../app/ports.ts';
+import { localActor, localKeyAdmin, openLocalStores } from '../composition/local.ts';
+import { loadConfig } from '../config.ts';
+import { resourceNames } from '../naming.ts';
+import type { GlobalOptions } from './program.ts';
+
+export interface AdminTarget {
+  keyAdmin: KeyAdmin;
+  /** Where the command acted, for messages: `local (<dir>)` or `aws staging (eu-west-1)`. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The local instance by default (through a running server's store if there is one); AWS when
+ * `--env` names a deployed environment, with the SDK's standard credentials and `--region/--profile`.
+ */
+export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarget> {
+  const config = loadConfig();
+  if (!globals.env || globals.env === 'local') {
+    const stores = await openLocalStores(config, { shared: true });
+    return {
+      keyAdmin: localKeyAdmin(config, stores.db, localActor()),
+      description: `local (${config.dataDir})`,
+      close: () => stores.close(),
+    };
+  }
+  const names = resourceNames(globals.env);
+  const clientConfig = {
+    ...(globals.region && { region: globals.region }),
+    ...(globals.profile && { profile: globals.profile }),
+  };
+  const db = createDocumentClient(clientConfig);
+  const secrets = new SecretsManagerClient(clientConfig);
+  const keyAdmin = new KeyAdminImpl(
+    new DynamoKeyRepository(db, names.dataTable),
+    new SecretsManagerPepperSource(secrets, names.pepperSecret),
+    new DynamoAuditLog(db, names.dataTable, systemClock),
+    systemClock,
+    config.defaultHourlyLimit,
+    `aws:${process.env.USER ?? 'cli'}`,
+  );
+  return {
+    keyAdmin,
+    description: `aws ${globals.env}${globals.region ? ` (${globals.region})` : ''}`,
+    async close() {
+      db.destroy();
+      secrets.destroy();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Resource names shared by the CDK app and the runtime/CLI, so `agenticai --env staging` finds
+ * what `cdk deploy` created without extra configuration.
+ */
+export const APP_NAME = 'agenticai';
+
+export const resourceNames = (env: string) =>
+  ({
+    stack: `${APP_NAME}-${env}`,
+    dataTable: `${APP_NAME}-${env}-data`,
+    countersTable: `${APP_NAME}-${env}-counters`,
+    pepperSecret: `${APP_NAME}/${env}/key-pepper`,
+  }) as const;
