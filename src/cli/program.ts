@@ -64,9 +64,34 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`agenticai: ${error.message}\n`);
       return EXIT.failure;
     }
+    const awsHint = awsSetupProblem(error);
+    if (awsHint) {
+      process.stderr.write(`agenticai: ${awsHint}\n`);
+      return EXIT.failure;
+    }
     process.stderr.write(
       `agenticai: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return EXIT.failure;
   }
+}
+
+/** AWS SDK failures that mean "this machine is not set up for AWS", phrased as what to do. */
+function awsSetupProblem(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === 'CredentialsProviderError' || /credential/i.test(error.message)) {
+    return `no AWS credentials found (${error.message}); configure them (aws configure, AWS_PROFILE or --profile)`;
+  }
+  if (/region is missing/i.test(error.message)) {
+    return 'no AWS region configured; pass --region or set AWS_REGION';
+  }
+  if (error.name === 'ResourceNotFoundException') {
+    return `the environment's resources were not found (${error.message}); is it deployed in this account and region?`;
+  }
+  if (
+    ['UnrecognizedClientException', 'AccessDeniedException', 'ExpiredTokenException'].includes(error.name)
+  ) {
+    return `AWS refused the request (${error.name}): ${error.message}`;
+  }
+  return undefined;
 }

@@ -60,6 +60,11 @@ describe('local server (npm start) over real HTTP', () => {
         timestamp: expect.any(String),
         latencyMs: expect.any(Number),
       });
+      // R1.5: one auth line per attempt, with the caller's address and the result.
+      const auth = server.logs().filter((l) => l.event === 'auth');
+      expect(auth).toHaveLength(10);
+      expect(auth.at(-1)).toMatchObject({ result: 'missing', sourceIp: '127.0.0.1' });
+      expect(auth[0]).toMatchObject({ result: 'valid', keyId: key.split('_')[1], sourceIp: '127.0.0.1' });
       // Every stdout line is structured JSON, and the secret appears in none of them (R1.5).
       expect(server.lines().every((l) => l.startsWith('{'))).toBe(true);
       expect(server.lines().join('\n')).not.toContain(key.split('_')[2]);

@@ -70,3 +70,41 @@ export const jsonPost = (body: unknown, headers: Record<string, string> = {}): R
 });
 
 export const validProject = { name: 'Todo API', type: 'api', description: 'A REST API for todo items' };
+
+/** Serves a runtime's app on a free loopback port: real sockets, real HTTP. */
+export async function serveOverHttp(rt: { app: { fetch: (req: Request) => Response | Promise<Response> } }) {
+  const { serve } = await import('@hono/node-server');
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: rt.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start: string) {
+  let now = new Date(start).getTime();
+  return {
+    now: () => new Date(now),
+    set: (iso: string) => {
+      now = new Date(iso).getTime();
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+/** Collects metric counts instead of printing EMF. */
+export function captureMetrics() {
+  const counts: { name: string; dimensions: Record<string, string> }[] = [];
+  return {
+    counts,
+    count(name: string, dimensions: Record<string, string> = {}) {
+      counts.push({ name, dimensions });
+    },
+  };
+}

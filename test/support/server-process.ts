@@ -79,12 +79,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the `agenticai` bin as a user would. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+/** Runs the `agenticai` bin as a user would; an `undefined` value removes that variable. */
+export function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, ['bin/agenticai.mjs', ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: merged,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
