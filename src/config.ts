@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   PEPPER_SECRET_ID: z.string().min(1).optional(),
   /** Benchmarks only, refused outside local mode: skip authentication and rate limiting. */
   AGENTICAI_UNSAFE_BYPASS_HARDENING: booleanVar.default(false),
+  /** Benchmarks: count store commands and log the totals at shutdown (`store_calls`). */
+  AGENTICAI_COUNT_STORE_CALLS: booleanVar.default(false),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('agenticai'),
   POWERTOOLS_LOG_LEVEL: z
     .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'])
@@ -53,6 +55,7 @@ export type RuntimeConfig = {
   authNegativeCacheTtlMs: number;
   pepperSecretId?: string;
   bypassHardening: boolean;
+  countStoreCalls: boolean;
   serviceName: string;
   logLevel: z.infer<typeof EnvSchema>['POWERTOOLS_LOG_LEVEL'];
   shutdownGraceSeconds: number;
@@ -92,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authNegativeCacheTtlMs: e.AUTH_NEGATIVE_CACHE_TTL_SECONDS * 1000,
     pepperSecretId: e.PEPPER_SECRET_ID,
     bypassHardening: e.AGENTICAI_UNSAFE_BYPASS_HARDENING,
+    countStoreCalls: e.AGENTICAI_COUNT_STORE_CALLS,
     serviceName: e.POWERTOOLS_SERVICE_NAME,
     logLevel: e.POWERTOOLS_LOG_LEVEL,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,

@@ -42,6 +42,8 @@ const COUNTER_PURGE_INTERVAL_MS = 10 * 60_000;
 export interface LocalStores {
   store: EmbeddedStore;
   db: DynamoDBDocumentClient;
+  /** Commands sent to the store by name, when AGENTICAI_COUNT_STORE_CALLS is on. */
+  storeCalls: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -65,10 +67,17 @@ export async function openLocalStores(
     await store.close();
     throw error;
   }
-  const db = createDocumentClient({ endpoint: store.endpoint });
+  const storeCalls = new Map<string, number>();
+  const db = createDocumentClient({
+    endpoint: store.endpoint,
+    ...(config.countStoreCalls && {
+      onCommand: (name) => storeCalls.set(name, (storeCalls.get(name) ?? 0) + 1),
+    }),
+  });
   return {
     store,
     db,
+    storeCalls,
     async close() {
       db.destroy();
       await store.close();
@@ -108,6 +117,8 @@ export interface LocalRuntime {
   keyAdmin: KeyAdmin;
   authenticator: Authenticator;
   counters: DynamoCounterStore;
+  /** Logs the store commands counted so far (AGENTICAI_COUNT_STORE_CALLS). */
+  reportStoreCalls(): void;
   close(): Promise<void>;
 }
 
@@ -153,6 +164,9 @@ export async function createLocalRuntime(
     keyAdmin: localKeyAdmin(config, stores.db, 'bootstrap', clock),
     authenticator,
     counters,
+    reportStoreCalls() {
+      logger.info('store calls', { event: 'store_calls', byCommand: Object.fromEntries(stores.storeCalls) });
+    },
     async close() {
       clearInterval(purge);
       await stores.close();

@@ -43,6 +43,7 @@ async function main() {
     });
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   };
+  if (config.countStoreCalls) process.on('SIGUSR2', () => runtime.reportStoreCalls());
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -7,6 +7,8 @@ export interface DynamoOptions {
   region?: string;
   /** A named profile from the shared AWS config (the CLI's --profile). */
   profile?: string;
+  /** Called with each command's name before it is sent (benchmarks count store calls with it). */
+  onCommand?: (commandName: string) => void;
 }
 
 export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocumentClient {
@@ -20,9 +22,18 @@ export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocument
     if (opts.region) config.region = opts.region;
     if (opts.profile) config.profile = opts.profile;
   }
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const client = new DynamoDBClient(config);
+  const { onCommand } = opts;
+  if (onCommand) {
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        onCommand(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countStoreCalls' },
+    );
+  }
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 export function isConditionalCheckFailed(error: unknown): boolean {
