@@ -26,6 +26,20 @@ const EnvSchema = z.object({
   PEPPER_SECRET_ID: z.string().min(1).optional(),
   /** Benchmarks only, refused outside local mode: skip authentication and rate limiting. */
   AGENTICAI_UNSAFE_BYPASS_HARDENING: booleanVar.default(false),
+  /** `template` (offline, deterministic; the local default) or `bedrock` (Converse API). */
+  MODEL_PROVIDER: z.enum(['template', 'bedrock']).default('template'),
+  BEDROCK_MODEL_ID: z.string().min(1).default('anthropic.claude-3-5-haiku-20241022-v1:0'),
+  MODEL_MAX_TOKENS_PER_STAGE: z.coerce.number().int().min(64).max(200_000).default(4096),
+  MODEL_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  MODEL_CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Deliveries of a stage message before the project fails (SQS maxReceiveCount). */
+  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(43_200).default(900),
+  SWEEPER_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  SWEEPER_REQUEUE_AFTER_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
+  STUCK_PROJECT_SECONDS: z.coerce.number().min(1).max(604_800).default(900),
+  PROJECTS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(50),
+  RUNNING_PROJECTS: z.coerce.number().int().min(1).max(10_000).default(5),
   /** Benchmarks: count store commands and log the totals at shutdown (`store_calls`). */
   AGENTICAI_COUNT_STORE_CALLS: booleanVar.default(false),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default('agenticai'),
@@ -56,6 +70,21 @@ export type RuntimeConfig = {
   pepperSecretId?: string;
   bypassHardening: boolean;
   countStoreCalls: boolean;
+  model: {
+    provider: 'template' | 'bedrock';
+    bedrockModelId: string;
+    maxTokensPerStage: number;
+    circuitFailures: number;
+    circuitCooldownMs: number;
+  };
+  pipeline: {
+    maxAttempts: number;
+    leaseMs: number;
+    sweepIntervalMs: number;
+    requeueAfterMs: number;
+    stuckAfterMs: number;
+  };
+  quota: { projectsPerDay: number; runningProjects: number };
   serviceName: string;
   logLevel: z.infer<typeof EnvSchema>['POWERTOOLS_LOG_LEVEL'];
   shutdownGraceSeconds: number;
@@ -96,6 +125,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pepperSecretId: e.PEPPER_SECRET_ID,
     bypassHardening: e.AGENTICAI_UNSAFE_BYPASS_HARDENING,
     countStoreCalls: e.AGENTICAI_COUNT_STORE_CALLS,
+    model: {
+      provider: e.MODEL_PROVIDER,
+      bedrockModelId: e.BEDROCK_MODEL_ID,
+      maxTokensPerStage: e.MODEL_MAX_TOKENS_PER_STAGE,
+      circuitFailures: e.MODEL_CIRCUIT_FAILURES,
+      circuitCooldownMs: e.MODEL_CIRCUIT_COOLDOWN_SECONDS * 1000,
+    },
+    pipeline: {
+      maxAttempts: e.PIPELINE_MAX_ATTEMPTS,
+      leaseMs: e.PIPELINE_LEASE_SECONDS * 1000,
+      sweepIntervalMs: e.SWEEPER_INTERVAL_SECONDS * 1000,
+      requeueAfterMs: e.SWEEPER_REQUEUE_AFTER_SECONDS * 1000,
+      stuckAfterMs: e.STUCK_PROJECT_SECONDS * 1000,
+    },
+    quota: { projectsPerDay: e.PROJECTS_PER_DAY, runningProjects: e.RUNNING_PROJECTS },
     serviceName: e.POWERTOOLS_SERVICE_NAME,
     logLevel: e.POWERTOOLS_LOG_LEVEL,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,

@@ -1,5 +1,6 @@
 import type { ApiKeyRecord, ClientRecord } from '../domain/api-key.ts';
-import type { Artifact, Project } from '../domain/project.ts';
+import type { Lease, StageMessage } from '../domain/pipeline.ts';
+import type { Artifact, Project, Stage } from '../domain/project.ts';
 
 /** Ports: what the use cases need from the outside world. Adapters in src/adapters implement them. */
 
@@ -27,9 +28,25 @@ export interface ProjectPage {
   lastId?: string;
 }
 
+export interface ProjectState {
+  project: Project;
+  lease?: Lease;
+}
+
 export interface ProjectRepository {
   /** Writes a new project; returns false when a project with that id already exists. */
   create(project: Project): Promise<boolean>;
+  /** The project with its pipeline lease (internal state the API never shows). */
+  getState(clientId: string, projectId: string): Promise<ProjectState | undefined>;
+  /** Replaces the project if its stored version is still `expectedVersion`; false otherwise. */
+  save(state: ProjectState, expectedVersion: number): Promise<boolean>;
+  /** Unfinished projects last updated before `before` (ISO), oldest first. */
+  listActive(
+    before: string,
+    limit: number,
+  ): Promise<{ clientId: string; projectId: string; updatedAt: string }[]>;
+  countActive(clientId: string): Promise<number>;
+  getIdempotencyRecord(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
   get(clientId: string, projectId: string): Promise<Project | undefined>;
   /** Newest first. */
   list(clientId: string, opts: { limit: number; afterId?: string }): Promise<ProjectPage>;
@@ -99,6 +116,13 @@ export interface PepperSource {
 
 export interface MetricsSink {
   count(name: string, dimensions?: Record<string, string>): void;
+  /** A measured value: `Milliseconds`, `Count`… */
+  record?(
+    name: string,
+    value: number,
+    unit: 'Milliseconds' | 'Count',
+    dimensions?: Record<string, string>,
+  ): void;
 }
 
 export interface AuditLog {
@@ -108,4 +132,41 @@ export interface AuditLog {
     target: string;
     details?: Record<string, unknown>;
   }): Promise<void>;
+}
+
+export interface ModelContext {
+  /** Instructions for the model (the agent's role). */
+  system: string;
+  maxTokens: number;
+  project: { id: string; name: string; type: string; description: string };
+  /** Earlier stages' artifacts and QA findings the stage builds on, by name. */
+  inputs: Record<string, string>;
+}
+
+export interface ModelResult {
+  text: string;
+  /** e.g. `bedrock:anthropic.claude-…` or `template:v1`. */
+  provider: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The one interface agents call a language model through (Bedrock in AWS, a template offline). */
+export interface ModelProvider {
+  generate(stage: Stage, prompt: string, context: ModelContext): Promise<ModelResult>;
+}
+
+export interface QueueMessage<T> {
+  body: T;
+  /** 1 on the first delivery. */
+  receiveCount: number;
+}
+
+/** Stage queues (SQS in AWS, a durable in-process queue locally), one per stage, each with a DLQ. */
+export interface StageQueue {
+  send(message: StageMessage, opts?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface BlobWriter {
+  write(clientId: string, projectId: string, stage: Stage, name: string, body: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../domain/errors.ts';
 import { canonicalHash, isProjectId, newProjectId } from '../domain/ids.ts';
 import { type CreateProjectInput, newProject, type Project } from '../domain/project.ts';
-import type { ArtifactStore, Clock, ProjectRepository } from './ports.ts';
+import type { ArtifactStore, Clock, IdempotencyRecord, ProjectRepository } from './ports.ts';
 
 /** How long an Idempotency-Key binds to its first request. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -12,25 +12,46 @@ export interface CreateResult {
   replayed: boolean;
 }
 
+/** What happens around a new project: admission (quotas) and the start of the pipeline. */
+export interface ProjectLifecycle {
+  admit(clientId: string): Promise<void>;
+  started(project: Project, correlationId: string): Promise<void>;
+}
+
+const noLifecycle: ProjectLifecycle = { admit: async () => {}, started: async () => {} };
+
 export class ProjectService {
   constructor(
     private readonly repo: ProjectRepository,
     private readonly artifacts: ArtifactStore,
     private readonly clock: Clock,
+    private readonly lifecycle: ProjectLifecycle = noLifecycle,
   ) {}
 
-  async create(clientId: string, input: CreateProjectInput, idempotencyKey?: string): Promise<CreateResult> {
+  async create(
+    clientId: string,
+    input: CreateProjectInput,
+    idempotencyKey?: string,
+    correlationId = 'none',
+  ): Promise<CreateResult> {
     const now = this.clock.now();
     const id = newProjectId(now);
     if (idempotencyKey === undefined) {
+      await this.lifecycle.admit(clientId);
       const project = newProject({ id, clientId, input, now });
       await this.repo.create(project);
+      await this.lifecycle.started(project, correlationId);
       return { project, replayed: false };
     }
 
+    // A replay must not count against quotas: look for the key before admitting.
+    const requestHash = canonicalHash(input);
+    const known = await this.repo.getIdempotencyRecord(clientId, idempotencyKey, now);
+    if (known) return this.replay(clientId, input, requestHash, known, correlationId);
+    await this.lifecycle.admit(clientId);
+
     // The key is claimed before the project is written; if the process dies in between, the next
     // retry with the same key finds the claim and finishes the creation with the claimed id.
-    const requestHash = canonicalHash(input);
     const claim = await this.repo.claimIdempotencyKey(
       {
         clientId,
@@ -45,10 +66,19 @@ export class ProjectService {
     if (claim.claimed) {
       const project = newProject({ id, clientId, input, now });
       await this.repo.create(project);
+      await this.lifecycle.started(project, correlationId);
       return { project, replayed: false };
     }
+    return this.replay(clientId, input, requestHash, claim.existing, correlationId);
+  }
 
-    const { existing } = claim;
+  private async replay(
+    clientId: string,
+    input: CreateProjectInput,
+    requestHash: string,
+    existing: IdempotencyRecord,
+    correlationId: string,
+  ): Promise<CreateResult> {
     if (existing.requestHash !== requestHash) {
       throw new AppError(
         'idempotency_conflict',

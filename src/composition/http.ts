@@ -6,7 +6,7 @@ import { dynamoHealthCheck } from '../adapters/aws/store-health.ts';
 import { Authenticator } from '../app/authenticator.ts';
 import type { Logger } from '../app/logger.ts';
 import type { ArtifactStore, Clock, MetricsSink, PepperSource } from '../app/ports.ts';
-import { ProjectService } from '../app/projects.ts';
+import { type ProjectLifecycle, ProjectService } from '../app/projects.ts';
 import { RateLimiter } from '../app/rate-limiter.ts';
 import type { RuntimeConfig } from '../config.ts';
 import { createHttpApp } from '../http/app.ts';
@@ -15,6 +15,7 @@ import { apiKeyIdentity, fixedTenant } from '../http/middleware/identify.ts';
 import { VERSION } from '../version.ts';
 
 export interface HttpWiring {
+  lifecycle: ProjectLifecycle;
   config: RuntimeConfig;
   db: DynamoDBDocumentClient;
   artifacts: ArtifactStore;
@@ -50,7 +51,12 @@ export function wireHttpApp(w: HttpWiring) {
     ? fixedTenant(config.localClientId)
     : apiKeyIdentity({ authenticator, rateLimiter, logger, metrics, clock, entry: w.entry });
   const app = createHttpApp({
-    projects: new ProjectService(new DynamoProjectRepository(db, config.dataTableName), w.artifacts, clock),
+    projects: new ProjectService(
+      new DynamoProjectRepository(db, config.dataTableName),
+      w.artifacts,
+      clock,
+      w.lifecycle,
+    ),
     healthChecks: [dynamoHealthCheck(db, config.dataTableName)],
     logger,
     entry: w.entry,

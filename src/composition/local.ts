@@ -16,14 +16,23 @@ import {
 } from '../adapters/local/embedded-dynamo.ts';
 import { FileArtifactStore } from '../adapters/local/file-artifact-store.ts';
 import { FilePepperSource } from '../adapters/local/file-pepper.ts';
+import { type LocalQueueOptions, LocalStageQueue } from '../adapters/local/store-queue.ts';
 import type { Authenticator } from '../app/authenticator.ts';
 import { KeyAdmin } from '../app/key-admin.ts';
 import { createLogger, type Logger } from '../app/logger.ts';
-import { type Clock, type MetricsSink, type PepperSource, systemClock } from '../app/ports.ts';
+import type { PipelineService } from '../app/pipeline.ts';
+import {
+  type Clock,
+  type MetricsSink,
+  type ModelProvider,
+  type PepperSource,
+  systemClock,
+} from '../app/ports.ts';
 import type { RuntimeConfig } from '../config.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
+import { wireLifecycle, wirePipeline } from './pipeline.ts';
 
 export const nodeEntry: EntryAdapter = {
   platformRequestId: () => undefined,
@@ -35,6 +44,9 @@ export const nodeEntry: EntryAdapter = {
     }
   },
 };
+
+/** Local mode's durable stage queues (SQS in AWS). */
+export const localQueueTableName = (config: RuntimeConfig) => `agenticai-${config.env}-queues`;
 
 /** How often local mode removes expired rate windows (dynalite has no TTL deletion). */
 const COUNTER_PURGE_INTERVAL_MS = 10 * 60_000;
@@ -62,7 +74,11 @@ export async function openLocalStores(
       ? await connectOrStartStore(config.dataDir)
       : await startEmbeddedStore({ dataDir: config.dataDir, advertise: true });
   try {
-    await ensureTables(store.endpoint, { data: config.dataTableName, counters: config.countersTableName });
+    await ensureTables(store.endpoint, {
+      data: config.dataTableName,
+      counters: config.countersTableName,
+      queues: localQueueTableName(config),
+    });
   } catch (error) {
     await store.close();
     throw error;
@@ -117,6 +133,8 @@ export interface LocalRuntime {
   keyAdmin: KeyAdmin;
   authenticator: Authenticator;
   counters: DynamoCounterStore;
+  queue: LocalStageQueue;
+  pipeline: PipelineService;
   /** Logs the store commands counted so far (AGENTICAI_COUNT_STORE_CALLS). */
   reportStoreCalls(): void;
   close(): Promise<void>;
@@ -135,27 +153,66 @@ export async function createLocalRuntime(
     metrics?: MetricsSink;
     entry?: EntryAdapter;
     pepperSource?: PepperSource;
+    /** Replaces the configured model (tests inject failing or scripted models). */
+    model?: ModelProvider;
+    queue?: LocalQueueOptions;
+    /** Start the in-process stage workers and the sweeper (default true). */
+    workers?: boolean;
   } = {},
 ): Promise<LocalRuntime> {
   const stores = await openLocalStores(config, { inMemory: opts.inMemory });
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config);
+  const metrics = opts.metrics ?? powertoolsMetrics(config.serviceName, config.env);
+  const artifacts = new FileArtifactStore(join(config.dataDir, 'artifacts'));
+  const queue = new LocalStageQueue(stores.db, localQueueTableName(config), clock, {
+    maxReceives: config.pipeline.maxAttempts,
+    ...opts.queue,
+  });
   const { app, authenticator, counters } = wireHttpApp({
     config,
     db: stores.db,
-    artifacts: new FileArtifactStore(join(config.dataDir, 'artifacts')),
+    artifacts,
     pepperSource: opts.pepperSource ?? new FilePepperSource(config.dataDir),
+    lifecycle: wireLifecycle(config, stores.db, queue, clock),
     logger,
-    metrics: opts.metrics ?? powertoolsMetrics(config.serviceName, config.env),
+    metrics,
     clock,
     entry: opts.entry ?? nodeEntry,
   });
-  const purge = setInterval(() => {
-    counters.purgeExpired(Math.floor(clock.now().getTime() / 1000)).catch((error: unknown) => {
-      logger.warn('counter purge failed', { event: 'counter_purge_failed', error });
-    });
-  }, COUNTER_PURGE_INTERVAL_MS);
-  purge.unref();
+  const pipeline = wirePipeline({
+    config,
+    db: stores.db,
+    artifacts,
+    blobs: artifacts,
+    queue,
+    model: opts.model,
+    clock,
+    metrics,
+    logger,
+  });
+
+  const timers = [
+    setInterval(() => {
+      counters.purgeExpired(Math.floor(clock.now().getTime() / 1000)).catch((error: unknown) => {
+        logger.warn('counter purge failed', { event: 'counter_purge_failed', error });
+      });
+    }, COUNTER_PURGE_INTERVAL_MS),
+  ];
+  if (opts.workers !== false) {
+    queue.start(
+      (message, receiveCount) => pipeline.handle(message, receiveCount),
+      (error) => logger.error('queue poll failed', { event: 'queue_poll_failed', error }),
+    );
+    timers.push(
+      setInterval(() => {
+        pipeline.sweep(config.pipeline).catch((error: unknown) => {
+          logger.error('sweep failed', { event: 'sweep_failed', error });
+        });
+      }, config.pipeline.sweepIntervalMs),
+    );
+  }
+  for (const timer of timers) timer.unref();
   return {
     app,
     store: stores.store,
@@ -164,11 +221,14 @@ export async function createLocalRuntime(
     keyAdmin: localKeyAdmin(config, stores.db, 'bootstrap', clock),
     authenticator,
     counters,
+    queue,
+    pipeline,
     reportStoreCalls() {
       logger.info('store calls', { event: 'store_calls', byCommand: Object.fromEntries(stores.storeCalls) });
     },
     async close() {
-      clearInterval(purge);
+      for (const timer of timers) clearInterval(timer);
+      await queue.stop();
       await stores.close();
     },
   };

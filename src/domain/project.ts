@@ -30,8 +30,13 @@ export const StageRecord = z
     endedAt: z.iso.datetime().optional(),
     durationMs: z.number().int().nonnegative().optional(),
     attempts: z.number().int().positive(),
-    provider: z.string().optional(),
+    provider: z.string().optional().describe('Model provider and model that ran the stage.'),
     error: z.string().optional(),
+    outcome: z
+      .enum(['changes_requested'])
+      .optional()
+      .describe('QA only: the review sent the project back to Dev.'),
+    tokens: z.object({ input: z.number().int(), output: z.number().int() }).optional(),
   })
   .meta({ id: 'StageRecord' });
 export type StageRecord = z.infer<typeof StageRecord>;

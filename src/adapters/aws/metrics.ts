@@ -19,5 +19,10 @@ export function powertoolsMetrics(serviceName: string, environment: string): Met
       for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
       single.addMetric(name, MetricUnit.Count, 1);
     },
+    record(name, value, unit, dimensions = {}) {
+      const single = metrics.singleMetric();
+      for (const [key, v] of Object.entries(dimensions)) single.addDimension(key, v);
+      single.addMetric(name, unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count, value);
+    },
   };
 }

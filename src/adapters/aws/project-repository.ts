@@ -1,8 +1,15 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ClaimResult, IdempotencyRecord, ProjectPage, ProjectRepository } from '../../app/ports.ts';
+import type {
+  ClaimResult,
+  IdempotencyRecord,
+  ProjectPage,
+  ProjectRepository,
+  ProjectState,
+} from '../../app/ports.ts';
+import type { Lease } from '../../domain/pipeline.ts';
 import type { Project } from '../../domain/project.ts';
 import { isConditionalCheckFailed } from './dynamo.ts';
-import { keys } from './tables.ts';
+import { DATA_TABLE, keys } from './tables.ts';
 
 const PROJECT_FIELDS = [
   'id',
@@ -18,6 +25,28 @@ const PROJECT_FIELDS = [
   'failure',
   'history',
 ] as const;
+
+/** Index attributes that track unfinished projects; absent once a project is finished. */
+function activeIndexKeys(project: Project) {
+  if (project.status === 'completed' || project.status === 'failed') return {};
+  return {
+    GSI1PK: keys.activeProjects,
+    GSI1SK: `${project.updatedAt}#${project.clientId}#${project.id}`,
+    GSI2PK: keys.activeForClient(project.clientId),
+    GSI2SK: project.id,
+  };
+}
+
+function projectItem(project: Project, lease?: Lease) {
+  return {
+    PK: keys.client(project.clientId),
+    SK: keys.project(project.id),
+    entity: 'project',
+    ...project,
+    ...activeIndexKeys(project),
+    ...(lease && { lease }),
+  };
+}
 
 function toProject(item: Record<string, unknown>): Project {
   const project: Record<string, unknown> = {};
@@ -62,6 +91,95 @@ export class DynamoProjectRepository implements ProjectRepository {
       }),
     );
     return Item ? toProject(Item) : undefined;
+  }
+
+  async getState(clientId: string, projectId: string): Promise<ProjectState | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: keys.client(clientId), SK: keys.project(projectId) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    return { project: toProject(Item), ...(Item.lease && { lease: Item.lease as Lease }) };
+  }
+
+  async save(state: ProjectState, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: projectItem(state.project, state.lease),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async listActive(before: string, limit: number) {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DATA_TABLE.gsi1.name,
+        KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
+        ExpressionAttributeValues: { ':pk': keys.activeProjects, ':before': before },
+        Limit: limit,
+      }),
+    );
+    return Items.map((i) => ({
+      clientId: String(i.clientId),
+      projectId: String(i.id),
+      updatedAt: String(i.updatedAt),
+    }));
+  }
+
+  async countActive(clientId: string) {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DATA_TABLE.gsi2.name,
+          KeyConditionExpression: 'GSI2PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.activeForClient(clientId) },
+          Select: 'COUNT',
+          ExclusiveStartKey: start,
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  async getIdempotencyRecord(
+    clientId: string,
+    key: string,
+    now: Date,
+  ): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: keys.client(clientId), SK: keys.idempotency(key) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item || Number(Item.expiresAt) < Math.floor(now.getTime() / 1000)) return undefined;
+    return {
+      clientId,
+      key,
+      requestHash: String(Item.requestHash),
+      projectId: String(Item.projectId),
+      createdAt: String(Item.createdAt),
+      expiresAt: Number(Item.expiresAt),
+    };
   }
 
   async list(clientId: string, opts: { limit: number; afterId?: string }): Promise<ProjectPage> {

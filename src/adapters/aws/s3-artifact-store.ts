@@ -1,5 +1,5 @@
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { ArtifactStore } from '../../app/ports.ts';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ArtifactStore, BlobWriter } from '../../app/ports.ts';
 import { type Artifact, STAGES, type Stage } from '../../domain/project.ts';
 import { contentTypeFor } from '../local/file-artifact-store.ts';
 
@@ -8,7 +8,7 @@ export function artifactKey(clientId: string, projectId: string, stage: Stage, n
   return `projects/${clientId}/${projectId}/${stage}/${name}`;
 }
 
-export class S3ArtifactStore implements ArtifactStore {
+export class S3ArtifactStore implements ArtifactStore, BlobWriter {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -37,6 +37,19 @@ export class S3ArtifactStore implements ArtifactStore {
     } while (token);
     return artifacts.sort(
       (a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.name.localeCompare(b.name),
+    );
+  }
+
+  async write(clientId: string, projectId: string, stage: Stage, name: string, body: string) {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: artifactKey(clientId, projectId, stage, name),
+        Body: body,
+        ContentType: contentTypeFor(name),
+        // The bucket's default is KMS too; saying it here keeps a misconfigured bucket from storing plaintext.
+        ServerSideEncryption: 'aws:kms',
+      }),
     );
   }
 

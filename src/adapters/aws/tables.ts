@@ -9,6 +9,8 @@ export const DATA_TABLE = {
   sortKey: 'SK',
   ttlAttribute: 'ttl',
   gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  /** Unfinished projects per client (running-project caps). */
+  gsi2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
 } as const;
 
 /** Rate-limit windows: ephemeral, one item per client per UTC hour, removed by TTL. */
@@ -27,10 +29,13 @@ export const keys = {
   allClients: 'CLIENTS',
   audit: (day: string) => `AUDIT#${day}`,
   counter: (clientId: string, windowId: string) => `${clientId}#${windowId}`,
+  /** GSI1 partition of every unfinished project (the sweeper's worklist). */
+  activeProjects: 'ACTIVE',
+  activeForClient: (clientId: string) => `ACTIVE#${clientId}`,
 } as const;
 
 export function dataTableDefinition(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey, gsi1 } = DATA_TABLE;
+  const { partitionKey, sortKey, gsi1, gsi2 } = DATA_TABLE;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -39,6 +44,8 @@ export function dataTableDefinition(tableName: string): CreateTableCommandInput 
       { AttributeName: sortKey, AttributeType: 'S' },
       { AttributeName: gsi1.partitionKey, AttributeType: 'S' },
       { AttributeName: gsi1.sortKey, AttributeType: 'S' },
+      { AttributeName: gsi2.partitionKey, AttributeType: 'S' },
+      { AttributeName: gsi2.sortKey, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
@@ -53,6 +60,14 @@ export function dataTableDefinition(tableName: string): CreateTableCommandInput 
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: gsi2.name,
+        KeySchema: [
+          { AttributeName: gsi2.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi2.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
     ],
   };
 }
@@ -63,5 +78,21 @@ export function countersTableDefinition(tableName: string): CreateTableCommandIn
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [{ AttributeName: COUNTERS_TABLE.partitionKey, AttributeType: 'S' }],
     KeySchema: [{ AttributeName: COUNTERS_TABLE.partitionKey, KeyType: 'HASH' }],
+  };
+}
+
+/** The durable local stage queues (local mode only; SQS in AWS). */
+export function localQueueTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'PK', AttributeType: 'S' },
+      { AttributeName: 'SK', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ],
   };
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
-import { countersTableDefinition, dataTableDefinition } from '../aws/tables.ts';
+import { countersTableDefinition, dataTableDefinition, localQueueTableDefinition } from '../aws/tables.ts';
 
 /** Where a running local instance advertises its store, so the CLI can share it. */
 const STORE_FILE = 'store.json';
@@ -155,14 +155,13 @@ export async function connectOrStartStore(dataDir: string): Promise<EmbeddedStor
 /** Creates the tables local mode needs if they do not exist yet (AWS gets them from CDK). */
 export async function ensureTables(
   endpoint: string,
-  tableNames: { data: string; counters: string },
+  tableNames: { data: string; counters: string; queues?: string },
 ): Promise<void> {
   const client = localDynamoClient(endpoint);
+  const definitions = [dataTableDefinition(tableNames.data), countersTableDefinition(tableNames.counters)];
+  if (tableNames.queues) definitions.push(localQueueTableDefinition(tableNames.queues));
   try {
-    for (const definition of [
-      dataTableDefinition(tableNames.data),
-      countersTableDefinition(tableNames.counters),
-    ]) {
+    for (const definition of definitions) {
       try {
         await client.send(new CreateTableCommand(definition));
       } catch (error) {

@@ -27,7 +27,12 @@ export function projectRoutes(projects: ProjectService) {
       idempotencyKey = parsed.data;
     }
     const input = await readJsonBody(c, CreateProjectInput);
-    const { project, replayed } = await projects.create(tenant(c), input, idempotencyKey);
+    const { project, replayed } = await projects.create(
+      tenant(c),
+      input,
+      idempotencyKey,
+      c.get('correlationId'),
+    );
     c.header('Location', `/api/projects/${project.id}`);
     if (idempotencyKey !== undefined) c.header('Idempotent-Replayed', String(replayed));
     return c.json(project, 202);

@@ -1,0 +1,96 @@
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BedrockModelProvider } from '../adapters/aws/bedrock-model.ts';
+import { DynamoCounterStore } from '../adapters/aws/counter-store.ts';
+import { DynamoProjectRepository } from '../adapters/aws/project-repository.ts';
+import { TemplateModelProvider } from '../adapters/local/template-model.ts';
+import { CircuitBreakerModel } from '../app/circuit-breaker.ts';
+import type { Logger } from '../app/logger.ts';
+import { PipelineService } from '../app/pipeline.ts';
+import type {
+  ArtifactStore,
+  BlobWriter,
+  Clock,
+  MetricsSink,
+  ModelProvider,
+  StageQueue,
+} from '../app/ports.ts';
+import { ProjectQuota } from '../app/project-quota.ts';
+import type { ProjectLifecycle } from '../app/projects.ts';
+import type { RuntimeConfig } from '../config.ts';
+
+/** The configured model behind a circuit breaker (SPEC C). */
+export function wireModel(
+  config: RuntimeConfig,
+  clock: Clock,
+  logger: Logger,
+  metrics: MetricsSink,
+  inner?: ModelProvider,
+) {
+  const model =
+    inner ??
+    (config.model.provider === 'bedrock'
+      ? new BedrockModelProvider(new BedrockRuntimeClient({ maxAttempts: 1 }), {
+          modelId: config.model.bedrockModelId,
+        })
+      : new TemplateModelProvider());
+  return new CircuitBreakerModel(
+    model,
+    clock,
+    { failureThreshold: config.model.circuitFailures, cooldownMs: config.model.circuitCooldownMs },
+    (state) => {
+      logger.warn(`model circuit ${state}`, { event: 'model_circuit', state });
+      if (state === 'open') metrics.count('ModelCircuitOpened');
+    },
+  );
+}
+
+export interface PipelineWiring {
+  config: RuntimeConfig;
+  db: DynamoDBDocumentClient;
+  artifacts: ArtifactStore;
+  blobs: BlobWriter;
+  queue: StageQueue;
+  model?: ModelProvider;
+  clock: Clock;
+  metrics: MetricsSink;
+  logger: Logger;
+}
+
+export function wirePipeline(w: PipelineWiring): PipelineService {
+  return new PipelineService(
+    new DynamoProjectRepository(w.db, w.config.dataTableName),
+    w.artifacts,
+    w.blobs,
+    w.queue,
+    wireModel(w.config, w.clock, w.logger, w.metrics, w.model),
+    w.clock,
+    w.metrics,
+    w.logger,
+    {
+      maxAttempts: w.config.pipeline.maxAttempts,
+      leaseMs: w.config.pipeline.leaseMs,
+      maxTokensPerStage: w.config.model.maxTokensPerStage,
+    },
+  );
+}
+
+/** Admission (per-client caps) and the pipeline's first message, for the API's project creation. */
+export function wireLifecycle(
+  config: RuntimeConfig,
+  db: DynamoDBDocumentClient,
+  queue: StageQueue,
+  clock: Clock,
+): ProjectLifecycle {
+  const quota = new ProjectQuota(
+    new DynamoProjectRepository(db, config.dataTableName),
+    new DynamoCounterStore(db, config.countersTableName),
+    clock,
+    config.quota,
+  );
+  return {
+    admit: (clientId) => quota.admit(clientId),
+    started: (project, correlationId) =>
+      queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId }),
+  };
+}
