@@ -69,7 +69,9 @@ export function startRecord(
 ): { history: StageRecord[]; attempts: number } {
   const history = [...project.history];
   const last = history.at(-1);
-  if (last && last.stage === stage && last.status === 'failed' && !last.outcome) {
+  // A failed try, or one abandoned while running (its worker died), continues the attempt count.
+  const retrying = last?.stage === stage && ((last.status === 'failed' && !last.outcome) || last.status === 'running');
+  if (last && retrying) {
     const attempts = last.attempts + 1;
     history[history.length - 1] = { stage, status: 'running', startedAt: now.toISOString(), attempts };
     return { history, attempts };

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Clock, MetricsSink } from '../../src/app/ports.ts';
+import type { LocalQueueOptions } from '../../src/adapters/local/store-queue.ts';
+import type { Clock, MetricsSink, ModelProvider } from '../../src/app/ports.ts';
 import { createLocalRuntime, type LocalRuntime } from '../../src/composition/local.ts';
 import { loadConfig } from '../../src/config.ts';
 
@@ -26,6 +27,9 @@ export async function startTestRuntime(
     logger?: Logger;
     metrics?: MetricsSink;
     hourlyLimit?: number;
+    model?: ModelProvider;
+    workers?: boolean;
+    queue?: LocalQueueOptions;
   } = {},
 ): Promise<TestRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agenticai-test-'));
@@ -35,6 +39,10 @@ export async function startTestRuntime(
     clock: opts.clock,
     logger: opts.logger ?? silentLogger(),
     metrics: opts.metrics ?? { count: () => {} },
+    model: opts.model,
+    workers: opts.workers,
+    // Fast polling and short backoff keep pipeline tests quick; semantics are unchanged.
+    queue: { pollIntervalMs: 10, backoff: { baseMs: 5, capMs: 20 }, ...opts.queue },
   });
   const created = await runtime.keyAdmin.createKey({
     name: 'test',
@@ -107,4 +115,19 @@ export function captureMetrics() {
       counts.push({ name, dimensions });
     },
   };
+}
+
+/** Polls until `check` returns a value (or the timeout passes). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -66,12 +66,7 @@ export class DynamoProjectRepository implements ProjectRepository {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            PK: keys.client(project.clientId),
-            SK: keys.project(project.id),
-            entity: 'project',
-            ...project,
-          },
+          Item: projectItem(project),
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
