@@ -10,4 +10,6 @@ export const resourceNames = (env: string) =>
     dataTable: `${APP_NAME}-${env}-data`,
     countersTable: `${APP_NAME}-${env}-counters`,
     pepperSecret: `${APP_NAME}/${env}/key-pepper`,
+    stageQueue: (stage: string) => `${APP_NAME}-${env}-${stage}`,
+    stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
   }) as const;

@@ -219,23 +219,8 @@ export class PipelineService {
   }
 
   /** Re-queues a failed project from the stage that failed (`agenticai projects retry`). */
-  async retry(clientId: string, projectId: string, correlationId: string): Promise<Project | undefined> {
-    const state = await this.repo.getState(clientId, projectId);
-    if (!state) return undefined;
-    const { project } = state;
-    if (project.status !== 'failed' || !project.failure) return project;
-    const now = this.clock.now();
-    const { failure: _failure, ...rest } = project;
-    const requeued: Project = {
-      ...rest,
-      status: project.failure.stage,
-      stage: null,
-      version: project.version + 1,
-      updatedAt: now.toISOString(),
-    };
-    if (!(await this.repo.save({ project: requeued }, project.version))) return undefined;
-    await this.queue.send({ projectId, clientId, stage: project.failure.stage, correlationId });
-    return requeued;
+  retry(clientId: string, projectId: string, correlationId: string) {
+    return retryProject(this.repo, this.queue, this.clock, clientId, projectId, correlationId);
   }
 
   /**
@@ -276,4 +261,35 @@ export class PipelineService {
     this.metrics.record?.('StuckProjects', stuck, 'Count');
     return { requeued, stuck };
   }
+}
+
+export type RetryResult =
+  | { outcome: 'requeued'; project: Project }
+  | { outcome: 'not_failed'; project: Project }
+  | { outcome: 'not_found' | 'conflict' };
+
+/** A failed project goes back to the stage that failed, keeping its history; only failed projects. */
+export async function retryProject(
+  repo: ProjectRepository,
+  queue: StageQueue,
+  clock: Clock,
+  clientId: string,
+  projectId: string,
+  correlationId: string,
+): Promise<RetryResult> {
+  const state = await repo.getState(clientId, projectId);
+  if (!state) return { outcome: 'not_found' };
+  const { project } = state;
+  if (project.status !== 'failed' || !project.failure) return { outcome: 'not_failed', project };
+  const { failure, ...rest } = project;
+  const requeued: Project = {
+    ...rest,
+    status: failure.stage,
+    stage: null,
+    version: project.version + 1,
+    updatedAt: clock.now().toISOString(),
+  };
+  if (!(await repo.save({ project: requeued }, project.version))) return { outcome: 'conflict' };
+  await queue.send({ projectId, clientId, stage: failure.stage, correlationId });
+  return { outcome: 'requeued', project: requeued };
 }

@@ -4,6 +4,7 @@ import { AdminError } from '../app/key-admin.ts';
 import { ConfigError } from '../config.ts';
 import { VERSION } from '../version.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
+import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerStatus } from './commands/status.ts';
 import { CliError, EXIT } from './errors.ts';
 
@@ -36,6 +37,8 @@ export function createProgram(): Command {
   registerStatus(program);
   registerKeys(program);
   registerClients(program);
+  registerProjects(program);
+  registerDlq(program);
   return program;
 }
 

@@ -70,7 +70,8 @@ export function startRecord(
   const history = [...project.history];
   const last = history.at(-1);
   // A failed try, or one abandoned while running (its worker died), continues the attempt count.
-  const retrying = last?.stage === stage && ((last.status === 'failed' && !last.outcome) || last.status === 'running');
+  const retrying =
+    last?.stage === stage && ((last.status === 'failed' && !last.outcome) || last.status === 'running');
   if (last && retrying) {
     const attempts = last.attempts + 1;
     history[history.length - 1] = { stage, status: 'running', startedAt: now.toISOString(), attempts };

@@ -268,8 +268,8 @@ describe('agent pipeline (local mode)', () => {
     await until(rt, created.id, ['failed']);
     failDev = false;
     const retried = await rt.pipeline.retry(created.clientId, created.id, 'retry-1');
-    expect(retried).toMatchObject({ status: 'dev' });
-    expect(retried).not.toHaveProperty('failure');
+    expect(retried).toMatchObject({ outcome: 'requeued', project: { status: 'dev' } });
+    expect(retried.outcome === 'requeued' && retried.project).not.toHaveProperty('failure');
     const done = await until(rt, created.id, ['completed']);
     expect(done.history.find((h) => h.stage === 'dev' && h.status === 'succeeded')?.attempts).toBe(4);
   });

@@ -159,7 +159,7 @@ describe('agenticai CLI against the local instance', () => {
       expect(JSON.parse(online.stdout)).toMatchObject({
         serverRunning: true,
         serverPid: server.child.pid,
-        tables: ['agenticai-local-counters', 'agenticai-local-data'],
+        tables: ['agenticai-local-counters', 'agenticai-local-data', 'agenticai-local-queues'],
       });
     } finally {
       await server.stop();

@@ -20,7 +20,7 @@ type ProjectBody = { id: string; status: string; stage: null; clientId: string; 
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await startTestRuntime();
+  rt = await startTestRuntime({ workers: false });
 });
 afterAll(() => rt.close());
 
@@ -375,6 +375,11 @@ describe('failures never leak internals', () => {
     get: () => Promise.reject(error),
     list: () => Promise.reject(error),
     claimIdempotencyKey: () => Promise.reject(error),
+    getState: () => Promise.reject(error),
+    save: () => Promise.reject(error),
+    listActive: () => Promise.reject(error),
+    countActive: () => Promise.reject(error),
+    getIdempotencyRecord: () => Promise.reject(error),
   });
 
   function appWith(repo: ProjectRepository, logger = silentLogger()) {

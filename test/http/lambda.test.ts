@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ const recorded = JSON.parse(
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 let rt: TestRuntime;
+const sqs = mockClient(SQSClient);
 let handler: Handler;
 
 /** A REST proxy event for another request, built from the recorded one. */
@@ -60,10 +62,11 @@ function normalize(text: string) {
 }
 
 beforeAll(async () => {
-  rt = await startTestRuntime();
+  rt = await startTestRuntime({ workers: false });
   // Secrets Manager holds the same pepper document as the local data dir.
   const pepper = readFileSync(join(rt.dataDir, 'pepper.json'), 'utf8');
   mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: pepper });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
   // The Lambda module wires itself from the environment, as in AWS, here against the local store.
   Object.assign(process.env, {
     AGENTICAI_MODE: 'aws',
@@ -74,6 +77,10 @@ beforeAll(async () => {
     DATA_TABLE_NAME: 'agenticai-local-data',
     COUNTERS_TABLE_NAME: 'agenticai-local-counters',
     PEPPER_SECRET_ID: 'agenticai/local/key-pepper',
+    QUEUE_URL_PM: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-pm',
+    QUEUE_URL_DEV: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-dev',
+    QUEUE_URL_QA: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-qa',
+    QUEUE_URL_OPS: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-ops',
     ARTIFACT_BUCKET_NAME: 'unused-in-this-test',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
@@ -91,6 +98,18 @@ describe('Lambda entry point (API Gateway REST proxy)', () => {
     expect(header(result, 'x-request-id')).toBe(recorded.requestContext.requestId);
     expect(header(result, 'x-correlation-id')).toBe('corr-recorded-1');
     expect(header(result, 'location')).toBe(`/api/projects/${body.id}`);
+    // The project's first stage message went to the PM queue with the caller's correlation id.
+    const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
+    expect(sent.at(-1)).toMatchObject({
+      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-pm',
+      MessageAttributes: { correlationId: { StringValue: 'corr-recorded-1' } },
+    });
+    expect(JSON.parse(sent.at(-1)!.MessageBody!)).toEqual({
+      projectId: body.id,
+      clientId: rt.clientId,
+      stage: 'pm',
+      correlationId: 'corr-recorded-1',
+    });
   });
 
   const cases: [

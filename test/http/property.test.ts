@@ -4,7 +4,7 @@ import { startTestRuntime, type TestRuntime } from '../support/local-app.ts';
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await startTestRuntime();
+  rt = await startTestRuntime({ workers: false });
 });
 afterAll(() => rt.close());
 

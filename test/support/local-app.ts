@@ -33,7 +33,13 @@ export async function startTestRuntime(
   } = {},
 ): Promise<TestRuntime> {
   const dataDir = await mkdtemp(join(tmpdir(), 'agenticai-test-'));
-  const config = loadConfig({ AGENTICAI_DATA_DIR: dataDir, ...opts.env });
+  // Generous project caps by default: tests of other features create many projects.
+  const config = loadConfig({
+    AGENTICAI_DATA_DIR: dataDir,
+    RUNNING_PROJECTS: '10000',
+    PROJECTS_PER_DAY: '100000',
+    ...opts.env,
+  });
   const runtime = await createLocalRuntime(config, {
     inMemory: true,
     clock: opts.clock,

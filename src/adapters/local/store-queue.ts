@@ -48,6 +48,7 @@ export class LocalStageQueue implements StageQueue {
   private readonly busy = new Map<Stage, number>();
   private readonly opts: Required<LocalQueueOptions>;
   private stopping = false;
+  private onError: (error: unknown) => void = () => {};
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -81,6 +82,7 @@ export class LocalStageQueue implements StageQueue {
 
   /** Starts polling every stage queue, handing messages to `handler`. */
   start(handler: Handler, onError: (error: unknown) => void = () => {}) {
+    this.onError = onError;
     const tick = async () => {
       if (this.stopping) return;
       try {
@@ -135,16 +137,12 @@ export class LocalStageQueue implements StageQueue {
         throw error;
       }
       this.busy.set(stage, (this.busy.get(stage) ?? 0) + 1);
-      const run = this.deliver(
-        stage,
-        String(item.SK),
-        item.body as StageMessage,
-        receiveCount,
-        handler,
-      ).finally(() => {
-        this.busy.set(stage, (this.busy.get(stage) ?? 1) - 1);
-        this.inFlight.delete(run);
-      });
+      const run = this.deliver(stage, String(item.SK), item.body as StageMessage, receiveCount, handler)
+        .catch((error: unknown) => this.onError(error))
+        .finally(() => {
+          this.busy.set(stage, (this.busy.get(stage) ?? 1) - 1);
+          this.inFlight.delete(run);
+        });
       this.inFlight.add(run);
     }
   }
