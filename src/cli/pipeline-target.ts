@@ -11,6 +11,7 @@ import { loadConfig } from '../config.ts';
 import { STAGES, type Stage } from '../domain/project.ts';
 import { resourceNames } from '../naming.ts';
 import type { GlobalOptions } from './program.ts';
+import { awsClientConfig } from './run.ts';
 
 export interface DeadLetterView {
   list(
@@ -49,10 +50,7 @@ export async function openPipelineTarget(globals: GlobalOptions): Promise<Pipeli
   }
 
   const names = resourceNames(globals.env);
-  const clientConfig = {
-    ...(globals.region && { region: globals.region }),
-    ...(globals.profile && { profile: globals.profile }),
-  };
+  const clientConfig = awsClientConfig(globals);
   const db = createDocumentClient(clientConfig);
   const sqs = new SQSClient(clientConfig);
   const urlOf = async (name: string) =>

@@ -10,6 +10,7 @@ import { localActor, localKeyAdmin, openLocalStores } from '../composition/local
 import { loadConfig } from '../config.ts';
 import { resourceNames } from '../naming.ts';
 import type { GlobalOptions } from './program.ts';
+import { awsClientConfig } from './run.ts';
 
 export interface AdminTarget {
   keyAdmin: KeyAdmin;
@@ -33,10 +34,7 @@ export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarg
     };
   }
   const names = resourceNames(globals.env);
-  const clientConfig = {
-    ...(globals.region && { region: globals.region }),
-    ...(globals.profile && { profile: globals.profile }),
-  };
+  const clientConfig = awsClientConfig(globals);
   const db = createDocumentClient(clientConfig);
   const secrets = new SecretsManagerClient(clientConfig);
   const keyAdmin = new KeyAdminImpl(

@@ -1,29 +1,16 @@
 import type { Command } from 'commander';
 import type { KeyAdmin } from '../../app/key-admin.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { createOutput, table } from '../output.ts';
+import { type Output, table } from '../output.ts';
 import { parseClientId, parseDuration, parseHourlyLimit, parseKeyId, parseName } from '../parse.ts';
-import type { GlobalOptions } from '../program.ts';
-import { openAdminTarget } from '../target.ts';
+import { actionWith } from '../run.ts';
+import { type AdminTarget, openAdminTarget } from '../target.ts';
 
-type Action<T extends unknown[]> = (
-  admin: KeyAdmin,
-  out: ReturnType<typeof createOutput>,
-  ...args: T
-) => Promise<void>;
-
-/** Opens the target, runs the action, always closes the target. */
-function withAdmin<T extends unknown[]>(action: Action<T>) {
-  return async (...args: unknown[]) => {
-    const cmd = args.at(-1) as Command;
-    const globals = cmd.optsWithGlobals<GlobalOptions>();
-    const target = await openAdminTarget(globals);
-    try {
-      await action(target.keyAdmin, createOutput(globals.json), ...(args.slice(0, -1) as T));
-    } finally {
-      await target.close();
-    }
-  };
+/** Runs an action with the key administration of the chosen target. */
+function withAdmin<T extends unknown[]>(action: (admin: KeyAdmin, out: Output, ...args: T) => Promise<void>) {
+  return actionWith<AdminTarget, T>(openAdminTarget, (target, out, ...args) =>
+    action(target.keyAdmin, out, ...args),
+  );
 }
 
 const when = (iso?: string) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-');

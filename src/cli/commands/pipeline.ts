@@ -4,10 +4,10 @@ import { systemClock } from '../../app/ports.ts';
 import { isProjectId } from '../../domain/ids.ts';
 import { type Project, STAGES, type Stage } from '../../domain/project.ts';
 import { CliError } from '../errors.ts';
-import { createOutput, table } from '../output.ts';
+import { type Output, table } from '../output.ts';
 import { parseClientId } from '../parse.ts';
 import { openPipelineTarget, type PipelineTarget } from '../pipeline-target.ts';
-import type { GlobalOptions } from '../program.ts';
+import { actionWith } from '../run.ts';
 
 function parseStage(value: string): Stage {
   if (!STAGES.includes(value as Stage))
@@ -21,18 +21,9 @@ function parseProjectId(value: string): string {
 }
 
 function withTarget<T extends unknown[]>(
-  action: (t: PipelineTarget, out: ReturnType<typeof createOutput>, ...args: T) => Promise<void>,
+  action: (t: PipelineTarget, out: Output, ...args: T) => Promise<void>,
 ) {
-  return async (...args: unknown[]) => {
-    const cmd = args.at(-1) as Command;
-    const globals = cmd.optsWithGlobals<GlobalOptions>();
-    const target = await openPipelineTarget(globals);
-    try {
-      await action(target, createOutput(globals.json), ...(args.slice(0, -1) as T));
-    } finally {
-      await target.close();
-    }
-  };
+  return actionWith<PipelineTarget, T>(openPipelineTarget, action);
 }
 
 const describeStatus = (p: Project) =>
