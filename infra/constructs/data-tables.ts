@@ -1,0 +1,76 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { COUNTERS_TABLE, DATA_TABLE } from '../../src/adapters/aws/tables.ts';
+
+export interface DataTablesProps {
+  dataTableName: string;
+  countersTableName: string;
+  /** PITR recovery window in days (7-35). Default 35. */
+  pitrRecoveryPeriodDays?: number;
+  /** Retain on stack deletion and enable deletion protection. Default true. */
+  retain?: boolean;
+}
+
+/**
+ * The data table (projects, keys, clients, audit) with PITR and explicit encryption, and the
+ * ephemeral counters table (rate windows) with TTL and no PITR. Key names come from the same
+ * module the repositories use, so code and infrastructure cannot drift.
+ */
+export class DataTables extends Construct {
+  readonly data: TableV2;
+  readonly counters: TableV2;
+
+  constructor(scope: Construct, id: string, props: DataTablesProps) {
+    super(scope, id);
+    const retain = props.retain ?? true;
+    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { gsi1, gsi2 } = DATA_TABLE;
+    this.data = new TableV2(this, 'Data', {
+      tableName: props.dataTableName,
+      partitionKey: { name: DATA_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: DATA_TABLE.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: DATA_TABLE.ttlAttribute,
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: props.pitrRecoveryPeriodDays ?? 35,
+      },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      deletionProtection: retain,
+      removalPolicy,
+      globalSecondaryIndexes: [
+        {
+          indexName: gsi1.name,
+          partitionKey: { name: gsi1.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: gsi1.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
+        },
+        {
+          indexName: gsi2.name,
+          partitionKey: { name: gsi2.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: gsi2.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.KEYS_ONLY,
+        },
+      ],
+    });
+    this.counters = new TableV2(this, 'Counters', {
+      tableName: props.countersTableName,
+      partitionKey: { name: COUNTERS_TABLE.partitionKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: COUNTERS_TABLE.ttlAttribute,
+      encryption: TableEncryptionV2.awsManagedKey(),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.counters).acknowledge({
+      id: 'AwsSolutions-DDB3',
+      reason:
+        'Rate-limit windows live one hour and daily project counts one day; restoring them has no value.',
+    });
+    Validations.of(this.counters).acknowledge({
+      id: 'Serverless-DDBPITREnabled',
+      reason:
+        'Rate-limit windows live one hour and daily project counts one day; restoring them has no value.',
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  Alias,
+  ApplicationLogLevel,
+  Architecture,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface ServiceFunctionProps {
+  /** Entry file, relative to the repository root. */
+  entry: string;
+  memoryMb: number;
+  timeout: Duration;
+  environment: Record<string, string>;
+  serviceName: string;
+  environmentName: string;
+  /** Reserved concurrency (omitted: the account's unreserved pool). */
+  reservedConcurrency?: number;
+  /** Log retention. Default 30 days (R9.3). */
+  logRetention?: RetentionDays;
+  /** Dead-letter queue for asynchronous invocations (only asynchronously invoked functions need one). */
+  deadLetterQueue?: IQueue;
+}
+
+/**
+ * A Lambda function built the same way for the API and the workers: bundled locally with esbuild
+ * (AWS SDK included, so the SDK that runs is the one that was tested), newest Node.js runtime,
+ * arm64, JSON logs into an explicit 30-day log group (R9.2, R9.3), X-Ray, Powertools settings, and
+ * a `live` alias on the current version: event sources target the alias, so rollback moves it.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly alias: Alias;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An inline role instead of AWSLambdaBasicExecutionRole: logs go to this function's group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.serviceName} (${props.environmentName})`,
+    });
+    this.logGroup.grantWrite(this.role);
+    this.function = new NodejsFunction(this, 'Function', {
+      role: this.role,
+      deadLetterQueue: props.deadLetterQueue,
+      entry: props.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: props.timeout,
+      tracing: Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      systemLogLevelV2: SystemLogLevel.INFO,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      environment: {
+        ...props.environment,
+        AGENTICAI_MODE: 'aws',
+        AGENTICAI_ENV: props.environmentName,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: 'AgenticAI',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        bundleAwsSDK: true,
+        // ESM bundles still meet CommonJS dependencies that call require().
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    this.alias = new Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
+  }
+}

@@ -1,0 +1,274 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.ts';
+import { InfraConfigError, parseEnvironment } from '../../infra/config.ts';
+import { API_SECURITY_POLICY } from '../../infra/constructs/secure-rest-api.ts';
+import { loadEnvironments } from '../../infra/environments.ts';
+
+// Synthesize once for the whole file: bundling and nag run once on 2 cores.
+const outdir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-'));
+const built = buildApp(loadEnvironments(), { outdir });
+let synthError: unknown;
+const templates: Record<string, Template> = {};
+
+beforeAll(() => {
+  try {
+    built.app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  for (const stack of [built.account, ...built.stacks])
+    templates[stack.stackName] = Template.fromStack(stack);
+}, 120_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const envStacks = ['agenticai-dev', 'agenticai-staging', 'agenticai-production'] as const;
+const t = (name: string) => templates[name]!;
+const resources = (template: Template, type: string) =>
+  Object.values(template.findResources(type)) as { Properties: Record<string, any> }[];
+
+describe('CDK app', () => {
+  it('synthesizes every environment with zero unacknowledged cdk-nag findings (AwsSolutions, Serverless)', () => {
+    expect(synthError).toBeUndefined();
+    expect(Object.keys(templates).sort()).toEqual([
+      'agenticai-account',
+      'agenticai-dev',
+      'agenticai-production',
+      'agenticai-staging',
+    ]);
+  });
+
+  it('account-wide resources live only in the account stack', () => {
+    t('agenticai-account').resourceCountIs('AWS::ApiGateway::Account', 1);
+    for (const name of envStacks) t(name).resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+});
+
+describe.each(envStacks)('%s', (name) => {
+  const template = () => t(name);
+  const env = name.replace('agenticai-', '');
+
+  it('R7.1/R7.3 the data table has point-in-time recovery for at least 7 days', () => {
+    const tables = resources(template(), 'AWS::DynamoDB::GlobalTable');
+    const data = tables.find((r) => r.Properties.TableName === `${name}-data`)!;
+    const spec = data.Properties.Replicas[0].PointInTimeRecoverySpecification;
+    expect(spec.PointInTimeRecoveryEnabled).toBe(true);
+    expect(spec.RecoveryPeriodInDays).toBeGreaterThanOrEqual(7);
+    if (env === 'production') expect(spec.RecoveryPeriodInDays).toBe(35);
+    const counters = tables.find((r) => r.Properties.TableName === `${name}-counters`)!;
+    expect(counters.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+  });
+
+  it('R7.2/R7.4 the artifact bucket is versioned and keeps non-current versions 30 days', () => {
+    template().hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+        ]),
+      },
+      LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+  });
+
+  it('data is retained in staging and production, and deletion-protected', () => {
+    const data = Object.values(template().findResources('AWS::DynamoDB::GlobalTable')).find(
+      (r: any) => r.Properties.TableName === `${name}-data`,
+    ) as any;
+    expect(data.DeletionPolicy).toBe(env === 'dev' ? 'Delete' : 'Retain');
+    expect(data.Properties.Replicas[0].DeletionProtectionEnabled ?? false).toBe(env !== 'dev');
+  });
+
+  it('R8.3/R8.5 HTTPS only with TLS 1.2+: API security policy, bucket and queue policies deny plain transport', () => {
+    template().hasResourceProperties('AWS::ApiGateway::RestApi', {
+      SecurityPolicy: API_SECURITY_POLICY,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+    for (const policy of resources(template(), 'AWS::S3::BucketPolicy')) {
+      const denies = policy.Properties.PolicyDocument.Statement.filter((s: any) => s.Effect === 'Deny');
+      expect(denies.some((s: any) => s.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    }
+    const artifactPolicy = resources(template(), 'AWS::S3::BucketPolicy').find((p) =>
+      p.Properties.PolicyDocument.Statement.some((s: any) => s.Condition?.NumericLessThan?.['s3:TlsVersion']),
+    );
+    expect(artifactPolicy).toBeDefined();
+    const queuePolicies = resources(template(), 'AWS::SQS::QueuePolicy');
+    expect(queuePolicies.length).toBe(9);
+    for (const policy of queuePolicies) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('R8.4 encryption at rest: tables, buckets, queues', () => {
+    for (const table of resources(template(), 'AWS::DynamoDB::GlobalTable')) {
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    }
+    for (const bucket of resources(template(), 'AWS::S3::Bucket')) {
+      expect(
+        bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault
+          .SSEAlgorithm,
+      ).toMatch(/aws:kms|AES256/);
+    }
+    for (const queue of resources(template(), 'AWS::SQS::Queue'))
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('R8.6 least privilege: no "*" or "service:*" actions; "*" resources only for X-Ray', () => {
+    const statements = resources(template(), 'AWS::IAM::Policy').flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const roles = resources(template(), 'AWS::IAM::Role');
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      const actions: string[] = [statement.Action].flat();
+      for (const action of actions) {
+        expect(action).not.toBe('*');
+        expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
+      }
+      const targets = [statement.Resource].flat();
+      if (targets.includes('*')) expect(actions.every((a) => a.startsWith('xray:'))).toBe(true);
+    }
+  });
+
+  it('R9.2 functions: JSON logs, X-Ray, newest Node.js runtime, arm64, Powertools settings', () => {
+    const functions = resources(template(), 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'INFO', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+      });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^agenticai-/),
+        AGENTICAI_ENV: env,
+        AGENTICAI_MODE: 'aws',
+      });
+    }
+  });
+
+  it('R9.3 every log group is retained 30 days, API Gateway execution logs included', () => {
+    const groups = resources(template(), 'AWS::Logs::LogGroup');
+    expect(groups.length).toBeGreaterThanOrEqual(5);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(30);
+    const names = groups.map((g) => JSON.stringify(g.Properties.LogGroupName ?? ''));
+    expect(names.some((n) => n.includes('API-Gateway-Execution-Logs_'))).toBe(true);
+    template().hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: Match.anyValue(),
+        }),
+      ]),
+    });
+  });
+
+  it('C queues: one per stage with a DLQ after 3 receives and visibility 6× the worker timeout', () => {
+    const queues = resources(template(), 'AWS::SQS::Queue');
+    const stageQueues = queues.filter((q) => q.Properties.RedrivePolicy);
+    expect(stageQueues.map((q) => q.Properties.QueueName).sort()).toEqual(
+      ['dev', 'ops', 'pm', 'qa'].map((s) => `${name}-${s}`),
+    );
+    for (const q of stageQueues) {
+      expect(q.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
+      expect(q.Properties.VisibilityTimeout).toBe(300 * 6);
+    }
+    template().resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      {
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+      },
+      4,
+    );
+  });
+
+  it('C rollback by alias: the API and the event sources target the `live` alias', () => {
+    template().resourceCountIs('AWS::Lambda::Alias', 3);
+    template().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
+    for (const mapping of resources(template(), 'AWS::Lambda::EventSourceMapping')) {
+      expect(JSON.stringify(mapping.Properties.FunctionName)).toMatch(/Live/);
+    }
+    const methods = resources(template(), 'AWS::ApiGateway::Method');
+    expect(methods.length).toBe(2);
+    for (const method of methods) expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/Live/);
+  });
+
+  it('C secrets: the key-hash pepper is generated in Secrets Manager and only the API reads it', () => {
+    template().hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: `agenticai/${env}/key-pepper`,
+      GenerateSecretString: Match.objectLike({
+        GenerateStringKey: '1',
+        SecretStringTemplate: '{"current":1}',
+      }),
+    });
+  });
+
+  it('C concurrency isolation: reserved concurrency for the API where configured', () => {
+    const api = resources(template(), 'AWS::Lambda::Function').find(
+      (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'agenticai-api',
+    )!;
+    if (env === 'dev') expect(api.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    else expect(api.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+  });
+
+  it('C tags: every taggable resource carries Application and Environment', () => {
+    const tagged = Object.values(
+      template().toJSON().Resources as Record<string, { Properties?: { Tags?: unknown } }>,
+    )
+      .map((r) => r.Properties?.Tags)
+      .filter((tags): tags is { Key: string; Value: string }[] => Array.isArray(tags));
+    expect(tagged.length).toBeGreaterThan(10);
+    for (const tags of tagged) {
+      expect(tags).toEqual(
+        expect.arrayContaining([
+          { Key: 'Application', Value: 'AgenticAI' },
+          { Key: 'Environment', Value: env },
+        ]),
+      );
+    }
+  });
+});
+
+describe('environment configuration', () => {
+  const valid = { name: 'dev', account: '123456789012', region: 'eu-west-1', adminEmails: ['a@example.com'] };
+
+  it('applies documented defaults', () => {
+    expect(parseEnvironment(valid)).toMatchObject({
+      monthlyBudgetUsd: 50,
+      pitrRecoveryPeriodDays: 35,
+      canaryRegions: ['eu-west-1'],
+      retainData: false,
+      api: { throttleRateLimit: 1000, throttleBurstLimit: 2000 },
+    });
+    expect(parseEnvironment({ ...valid, name: 'production' }).retainData).toBe(true);
+  });
+
+  it.each([
+    [{ account: '123' }, 'account'],
+    [{ region: 'mars-1' }, 'region'],
+    [{ adminEmails: [] }, 'adminEmails'],
+    [{ adminEmails: ['not-an-email'] }, 'adminEmails.0'],
+    [{ pitrRecoveryPeriodDays: 3 }, 'pitrRecoveryPeriodDays'],
+    [{ name: 'qa' }, 'name'],
+    [{ unknownSetting: true }, '(root)'],
+  ])('rejects %o naming the field %s', (patch, field) => {
+    expect(() => parseEnvironment({ ...valid, ...patch })).toThrow(InfraConfigError);
+    expect(() => parseEnvironment({ ...valid, ...patch })).toThrow(field);
+  });
+});
