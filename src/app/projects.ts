@@ -97,6 +97,7 @@ export class ProjectService {
     if (!(await this.repo.create(project))) {
       return { project: (await this.repo.get(clientId, existing.projectId)) ?? project, replayed: true };
     }
+    await this.lifecycle.started(project, correlationId);
     return { project, replayed: true };
   }
 

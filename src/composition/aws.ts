@@ -12,7 +12,7 @@ import { systemClock } from '../app/ports.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
-import { wireLifecycle } from './pipeline.ts';
+import { wireLifecycle } from './lifecycle.ts';
 
 /** Resources CDK passes to the function as environment variables. */
 const AwsEnv = z.object({

@@ -32,7 +32,8 @@ import type { RuntimeConfig } from '../config.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
-import { wireLifecycle, wirePipeline } from './pipeline.ts';
+import { wireLifecycle } from './lifecycle.ts';
+import { wirePipeline } from './pipeline.ts';
 
 export const nodeEntry: EntryAdapter = {
   platformRequestId: () => undefined,

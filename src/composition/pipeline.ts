@@ -1,7 +1,6 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BedrockModelProvider } from '../adapters/aws/bedrock-model.ts';
-import { DynamoCounterStore } from '../adapters/aws/counter-store.ts';
 import { DynamoProjectRepository } from '../adapters/aws/project-repository.ts';
 import { TemplateModelProvider } from '../adapters/local/template-model.ts';
 import { CircuitBreakerModel } from '../app/circuit-breaker.ts';
@@ -15,8 +14,6 @@ import type {
   ModelProvider,
   StageQueue,
 } from '../app/ports.ts';
-import { ProjectQuota } from '../app/project-quota.ts';
-import type { ProjectLifecycle } from '../app/projects.ts';
 import type { RuntimeConfig } from '../config.ts';
 
 /** The configured model behind a circuit breaker (SPEC C). */
@@ -73,24 +70,4 @@ export function wirePipeline(w: PipelineWiring): PipelineService {
       maxTokensPerStage: w.config.model.maxTokensPerStage,
     },
   );
-}
-
-/** Admission (per-client caps) and the pipeline's first message, for the API's project creation. */
-export function wireLifecycle(
-  config: RuntimeConfig,
-  db: DynamoDBDocumentClient,
-  queue: StageQueue,
-  clock: Clock,
-): ProjectLifecycle {
-  const quota = new ProjectQuota(
-    new DynamoProjectRepository(db, config.dataTableName),
-    new DynamoCounterStore(db, config.countersTableName),
-    clock,
-    config.quota,
-  );
-  return {
-    admit: (clientId) => quota.admit(clientId),
-    started: (project, correlationId) =>
-      queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId }),
-  };
 }

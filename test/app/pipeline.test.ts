@@ -330,3 +330,31 @@ describe('template provider', () => {
     vi.restoreAllMocks();
   });
 });
+
+describe('idempotent creation after a crash', () => {
+  it('a retry that finds the key claimed but no project writes the project and starts its pipeline', async () => {
+    const rt = await runtime();
+    const { DynamoProjectRepository } = await import('../../src/adapters/aws/project-repository.ts');
+    const { canonicalHash } = await import('../../src/domain/ids.ts');
+    const repo = new DynamoProjectRepository(rt.db, 'agenticai-local-data');
+    const input = { name: 'Todo API', type: 'api' as const, description: 'A todo REST API' };
+    const now = new Date();
+    // The "crash": the key was claimed, the project never written.
+    await repo.claimIdempotencyKey(
+      {
+        clientId: rt.clientId,
+        key: 'crashed',
+        requestHash: canonicalHash(input),
+        projectId: newProjectId(now),
+        createdAt: now.toISOString(),
+        expiresAt: Math.floor(now.getTime() / 1000) + 3600,
+      },
+      now,
+    );
+    const res = await rt.request('/api/projects', jsonPost(input, { 'idempotency-key': 'crashed' }));
+    expect(res.status).toBe(202);
+    expect(res.headers.get('idempotent-replayed')).toBe('true');
+    const { id } = (await res.json()) as Project;
+    expect((await until(rt, id, ['completed'])).history).toHaveLength(4);
+  });
+});

@@ -149,7 +149,11 @@ describe.each(envStacks)('%s', (name) => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
-        LoggingConfig: { LogFormat: 'JSON', SystemLogLevel: 'INFO', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+        LoggingConfig: {
+          LogFormat: 'JSON',
+          SystemLogLevel: 'INFO',
+          LogGroup: { Ref: expect.stringMatching(/Logs/) },
+        },
       });
       expect(fn.Properties.Environment.Variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^agenticai-/),
