@@ -3,13 +3,21 @@
  * environment's stack. Refuses placeholder account ids (set AGENTICAI_ACCOUNT_<ENV>).
  */
 import { spawnSync } from 'node:child_process';
+import { InfraConfigError } from '../config.ts';
 import { loadEnvironments, PLACEHOLDER_ACCOUNT } from '../environments.ts';
 
 const [command, ...rest] = process.argv.slice(2);
 const envIndex = rest.indexOf('--env');
 const envName = envIndex >= 0 ? rest[envIndex + 1] : undefined;
 const passThrough = rest.filter((_, i) => i !== envIndex && i !== envIndex + 1);
-const environments = loadEnvironments();
+let environments: ReturnType<typeof loadEnvironments>;
+try {
+  environments = loadEnvironments();
+} catch (error) {
+  if (!(error instanceof InfraConfigError)) throw error;
+  process.stderr.write(`invalid configuration: ${error.message}\n`);
+  process.exit(1);
+}
 const target = environments.find((e) => e.name === envName);
 if ((command !== 'deploy' && command !== 'diff') || !target) {
   process.stderr.write(

@@ -1,4 +1,4 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
 import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
@@ -16,7 +16,20 @@ export interface AdminTarget {
   keyAdmin: KeyAdmin;
   /** Where the command acted, for messages: `local (<dir>)` or `aws staging (eu-west-1)`. */
   description: string;
+  /** Puts a value into a Secrets Manager secret (the canary's API key, for example). */
+  storeSecret(secretId: string, value: string): Promise<void>;
   close(): Promise<void>;
+}
+
+function secretWriter(config: { region?: string; profile?: string }) {
+  return async (secretId: string, value: string) => {
+    const client = new SecretsManagerClient(config);
+    try {
+      await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+    } finally {
+      client.destroy();
+    }
+  };
 }
 
 /**
@@ -30,6 +43,7 @@ export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarg
     return {
       keyAdmin: localKeyAdmin(config, stores.db, localActor()),
       description: `local (${config.dataDir})`,
+      storeSecret: secretWriter(awsClientConfig(globals)),
       close: () => stores.close(),
     };
   }
@@ -48,6 +62,7 @@ export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarg
   return {
     keyAdmin,
     description: `aws ${globals.env}${globals.region ? ` (${globals.region})` : ''}`,
+    storeSecret: secretWriter(clientConfig),
     async close() {
       db.destroy();
       secrets.destroy();

@@ -13,6 +13,7 @@ const PEPPER = JSON.stringify({ current: 1, 1: 'staging-pepper-0123456789abcdef'
 let store: EmbeddedStore;
 let secrets: Server;
 const requestedSecrets: string[] = [];
+const storedSecrets = new Map<string, string>();
 let awsEnv: Record<string, string>;
 
 beforeAll(async () => {
@@ -26,7 +27,9 @@ beforeAll(async () => {
       body += d;
     });
     req.on('end', () => {
-      requestedSecrets.push(`${req.headers['x-amz-target']} ${JSON.parse(body).SecretId}`);
+      const request = JSON.parse(body) as { SecretId: string; SecretString?: string };
+      requestedSecrets.push(`${req.headers['x-amz-target']} ${request.SecretId}`);
+      if (request.SecretString) storedSecrets.set(request.SecretId, request.SecretString);
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       res.end(JSON.stringify({ Name: names.pepperSecret, SecretString: PEPPER, VersionId: 'v1' }));
     });
@@ -60,6 +63,35 @@ describe('agenticai keys --env (AWS mode)', () => {
     );
     expect(listed.code).toBe(0);
     expect((JSON.parse(listed.stdout) as { keyId: string }[]).map((k) => k.keyId)).toEqual([key.keyId]);
+  });
+
+  it('--store-secret puts the new key into Secrets Manager and never prints it', async () => {
+    const arn =
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:agenticai/staging/canary-api-key-AbCdEf';
+    const res = await runCli(
+      [
+        '--env',
+        'staging',
+        '--region',
+        'us-east-1',
+        'keys',
+        'create',
+        '--name',
+        'canary',
+        '--store-secret',
+        arn,
+        '--json',
+      ],
+      awsEnv,
+    );
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout) as { keyId: string; storedIn: string; key?: string };
+    expect(out.storedIn).toBe(arn);
+    expect(out.key).toBeUndefined();
+    expect(requestedSecrets).toContain(`secretsmanager.PutSecretValue ${arn}`);
+    const stored = storedSecrets.get(arn)!;
+    expect(stored).toMatch(new RegExp(`^agk_${out.keyId}_`));
+    expect(res.stdout + res.stderr).not.toContain(stored);
   });
 
   it('without credentials or region: a clear message and exit 1', async () => {

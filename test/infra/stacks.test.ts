@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { InfraConfigError, parseEnvironment } from '../../infra/config.ts';
@@ -39,6 +39,26 @@ describe('CDK app', () => {
       'agenticai-production',
       'agenticai-staging',
     ]);
+  });
+
+  it('no construct carries a warning or error annotation (the validator and CDK have nothing to report)', () => {
+    for (const stack of [built.account, ...built.stacks]) {
+      const annotations = Annotations.fromStack(stack);
+      expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+      expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+    }
+  });
+
+  it('R9.3 no CDK helper functions (custom resources) whose log groups would escape the 30-day retention', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      const types = Object.values(template.toJSON().Resources as Record<string, { Type: string }>).map(
+        (r) => r.Type,
+      );
+      expect(
+        types.filter((type) => type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource'),
+        name,
+      ).toEqual([]);
+    }
   });
 
   it('account-wide resources live only in the account stack', () => {
@@ -275,4 +295,33 @@ describe('environment configuration', () => {
     expect(() => parseEnvironment({ ...valid, ...patch })).toThrow(InfraConfigError);
     expect(() => parseEnvironment({ ...valid, ...patch })).toThrow(field);
   });
+});
+
+describe('optional custom domain', () => {
+  it('R8.5 uses TLS 1.2 and disables the execute-api endpoint', async () => {
+    const { buildApp: build } = await import('../../infra/app.ts');
+    const config = parseEnvironment({
+      name: 'staging',
+      account: '123456789012',
+      region: 'eu-west-1',
+      adminEmails: ['ops@example.com'],
+      customDomain: {
+        domainName: 'api.example.com',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-domain-'));
+    try {
+      const { stacks } = build([config], { outdir: dir });
+      const template = Template.fromStack(stacks[0]!);
+      template.hasResourceProperties('AWS::ApiGateway::DomainName', {
+        DomainName: 'api.example.com',
+        SecurityPolicy: 'TLS_1_2',
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+      template.hasResourceProperties('AWS::ApiGateway::RestApi', { DisableExecuteApiEndpoint: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

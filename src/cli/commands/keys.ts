@@ -25,33 +25,49 @@ export function registerKeys(program: Command) {
     .option('--hourly-limit <n>', 'requests per UTC hour for the new client', parseHourlyLimit)
     .option('--expires <duration>', 'lifetime, e.g. 30d or 12h (default: no expiry)', parseDuration)
     .option('--client <clientId>', 'add the key to this existing client (shares its limit)', parseClientId)
+    .option(
+      '--store-secret <secretArn>',
+      'put the key into this Secrets Manager secret (e.g. the canary key) instead of printing it',
+    )
     .action(
-      withAdmin<[{ name: string; hourlyLimit?: number; expires?: number; client?: string }]>(
-        async (admin, out, opts) => {
-          if (opts.client && opts.hourlyLimit !== undefined) {
-            throw new CliError(
-              "--hourly-limit sets a new client's limit; for an existing client use: agenticai clients set-limit ID N",
-              EXIT.usage,
-            );
-          }
-          const created = await admin.createKey({
-            name: opts.name,
-            clientId: opts.client,
-            hourlyLimit: opts.hourlyLimit,
-            expiresInMs: opts.expires,
-          });
-          out.print(
-            [
-              `Created key ${created.keyId} for client ${created.clientId} (${created.hourlyLimit} requests/hour${created.expiresAt ? `, expires ${when(created.expiresAt)}` : ''}).`,
-              '',
-              `  ${created.key}`,
-              '',
-              'This secret is shown only once: store it now. Send it as the X-API-Key header.',
-            ].join('\n'),
-            created,
+      actionWith<
+        AdminTarget,
+        [{ name: string; hourlyLimit?: number; expires?: number; client?: string; storeSecret?: string }]
+      >(openAdminTarget, async (target, out, opts) => {
+        const admin = target.keyAdmin;
+        if (opts.client && opts.hourlyLimit !== undefined) {
+          throw new CliError(
+            "--hourly-limit sets a new client's limit; for an existing client use: agenticai clients set-limit ID N",
+            EXIT.usage,
           );
-        },
-      ),
+        }
+        const created = await admin.createKey({
+          name: opts.name,
+          clientId: opts.client,
+          hourlyLimit: opts.hourlyLimit,
+          expiresInMs: opts.expires,
+        });
+        if (opts.storeSecret) {
+          // The secret goes straight to Secrets Manager and is never printed (CI logs, terminals).
+          await target.storeSecret(opts.storeSecret, created.key);
+          const { key: _key, ...shown } = created;
+          out.print(
+            `Created key ${created.keyId} for client ${created.clientId} and stored it in ${opts.storeSecret}.`,
+            { ...shown, storedIn: opts.storeSecret },
+          );
+          return;
+        }
+        out.print(
+          [
+            `Created key ${created.keyId} for client ${created.clientId} (${created.hourlyLimit} requests/hour${created.expiresAt ? `, expires ${when(created.expiresAt)}` : ''}).`,
+            '',
+            `  ${created.key}`,
+            '',
+            'This secret is shown only once: store it now. Send it as the X-API-Key header.',
+          ].join('\n'),
+          created,
+        );
+      }),
     );
 
   keys
