@@ -29,6 +29,8 @@ export const EnvironmentConfig = z.strictObject({
       maxConcurrency: z.number().int().min(2).max(1000).default(5),
     })
     .default({ memoryMb: 1024, timeoutSeconds: 300, maxConcurrency: 5 }),
+  /** The account's regional Lambda concurrency limit (alarms compare unreserved functions with it). */
+  accountConcurrencyLimit: z.number().int().min(10).default(1000),
   /** DynamoDB point-in-time recovery period (R7.3: at least 7 days). */
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
   /** Regions whose canaries probe the API (R11.5). */

@@ -14,6 +14,7 @@ import { DataTables } from '../constructs/data-tables.ts';
 import { SecureRestApi } from '../constructs/secure-rest-api.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { StageQueues } from '../constructs/stage-queues.ts';
+import { Monitoring } from '../observability/monitoring.ts';
 
 export interface AgenticAiStackProps extends StackProps {
   config: EnvironmentConfig;
@@ -30,6 +31,7 @@ export class AgenticAiStack extends Stack {
   readonly sweeperFunction: ServiceFunction;
   readonly pepperSecret: Secret;
   readonly canaryKeySecret: Secret;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
     super(scope, id, props);
@@ -173,13 +175,39 @@ export class AgenticAiStack extends Stack {
 
     this.acknowledgeFindings(sweeperDlq);
 
-    this.api = new SecureRestApi(this, 'Api', {
+    const restApi = new SecureRestApi(this, 'Api', {
       name: names.stack,
       handler: this.apiFunction.alias,
       stageName: 'v1',
       throttleRateLimit: config.api.throttleRateLimit,
       throttleBurstLimit: config.api.throttleBurstLimit,
       customDomain: config.customDomain,
+    });
+    this.api = restApi;
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      envName: config.name,
+      adminEmails: config.adminEmails,
+      functions: [
+        { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
+        { label: 'worker', fn: this.workerFunction },
+        { label: 'sweeper', fn: this.sweeperFunction },
+      ].map(({ label, fn, limit }) => ({
+        label,
+        functionName: fn.function.functionName,
+        logGroup: fn.logGroup,
+        concurrencyLimit: limit ?? config.accountConcurrencyLimit,
+      })),
+      api: { name: names.stack, stage: 'v1' },
+      tables: [
+        { label: 'data', tableName: names.dataTable },
+        { label: 'counters', tableName: names.countersTable },
+      ],
+      queues: STAGES.map((stage) => ({ label: stage, queueName: names.stageQueue(stage) })),
+      deadLetterQueues: [
+        ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
+        { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
+      ],
     });
   }
 

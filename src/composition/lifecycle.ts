@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoCounterStore } from '../adapters/aws/counter-store.ts';
 import { DynamoProjectRepository } from '../adapters/aws/project-repository.ts';
-import type { Clock, StageQueue } from '../app/ports.ts';
+import type { Clock, MetricsSink, StageQueue } from '../app/ports.ts';
 import { ProjectQuota } from '../app/project-quota.ts';
 import type { ProjectLifecycle } from '../app/projects.ts';
 import type { RuntimeConfig } from '../config.ts';
@@ -12,6 +12,7 @@ export function wireLifecycle(
   db: DynamoDBDocumentClient,
   queue: StageQueue,
   clock: Clock,
+  metrics: MetricsSink,
 ): ProjectLifecycle {
   const quota = new ProjectQuota(
     new DynamoProjectRepository(db, config.dataTableName),
@@ -21,7 +22,9 @@ export function wireLifecycle(
   );
   return {
     admit: (clientId) => quota.admit(clientId),
-    started: (project, correlationId) =>
-      queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId }),
+    async started(project, correlationId) {
+      metrics.count('ProjectsCreated');
+      await queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId });
+    },
   };
 }

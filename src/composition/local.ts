@@ -175,7 +175,7 @@ export async function createLocalRuntime(
     db: stores.db,
     artifacts,
     pepperSource: opts.pepperSource ?? new FilePepperSource(config.dataDir),
-    lifecycle: wireLifecycle(config, stores.db, queue, clock),
+    lifecycle: wireLifecycle(config, stores.db, queue, clock, metrics),
     logger,
     metrics,
     clock,

@@ -27,6 +27,14 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const envStacks = ['agenticai-dev', 'agenticai-staging', 'agenticai-production'] as const;
 const t = (name: string) => templates[name]!;
+/** A template string value, with `Fn::Join` parts that are references shown as `<ref>`. */
+const text = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  return join
+    ? join[1].map((part) => (typeof part === 'string' ? part : '<ref>')).join(join[0])
+    : JSON.stringify(value);
+};
 const resources = (template: Template, type: string) =>
   Object.values(template.findResources(type)) as { Properties: Record<string, any> }[];
 
@@ -123,7 +131,8 @@ describe.each(envStacks)('%s', (name) => {
     );
     expect(artifactPolicy).toBeDefined();
     const queuePolicies = resources(template(), 'AWS::SQS::QueuePolicy');
-    expect(queuePolicies.length).toBe(9);
+    // Every queue (stage queues, DLQs, the sweeper's and the alert-delivery DLQ) has a TLS-only policy.
+    expect(queuePolicies.length).toBe(resources(template(), 'AWS::SQS::Queue').length);
     for (const policy of queuePolicies) {
       expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
@@ -324,4 +333,194 @@ describe('optional custom domain', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('observability (agenticai-production)', () => {
+  const template = () => t('agenticai-production');
+  const alarms = () =>
+    Object.values(template().findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: Record<string, any>;
+    }[];
+  const alarm = (name: string) =>
+    alarms().find((a) => a.Properties.AlarmName === `agenticai-production-${name}`)!;
+
+  it('R3.1 Lambda error rate > 5 % over 5 minutes, per function, as metric math Errors/Invocations', () => {
+    for (const fn of ['api', 'worker', 'sweeper']) {
+      const a = alarm(`lambda-error-rate-${fn}`).Properties;
+      expect(a).toMatchObject({
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 5,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      const expression = a.Metrics.find((q: any) => q.Expression);
+      expect(expression.Expression).toBe('100 * errors / MAX([invocations, 1])');
+      const names = a.Metrics.filter((q: any) => q.MetricStat).map((q: any) => [
+        q.MetricStat.Metric.MetricName,
+        q.MetricStat.Period,
+        q.MetricStat.Stat,
+      ]);
+      expect(names.sort()).toEqual([
+        ['Errors', 300, 'Sum'],
+        ['Invocations', 300, 'Sum'],
+      ]);
+    }
+  });
+
+  it('R3.2 API 5XX > 10 in 5 minutes', () => {
+    expect(alarm('api-5xx-api').Properties).toMatchObject({
+      MetricName: '5XXError',
+      Namespace: 'AWS/ApiGateway',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    });
+  });
+
+  it('R3.3 a function failing 3 consecutive times: Errors >= 1 in 3 of 3 one-minute periods', () => {
+    expect(alarm('lambda-consecutive-failures-worker').Properties).toMatchObject({
+      MetricName: 'Errors',
+      Period: 60,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('R4.1 duration (Maximum) > 10 000 ms is a warning; R4.2 API latency > 3 000 ms in 5 of 5 minutes', () => {
+    const duration = alarm('lambda-duration-api').Properties;
+    expect(duration).toMatchObject({
+      MetricName: 'Duration',
+      Statistic: 'Maximum',
+      Threshold: 10_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(JSON.stringify(duration.AlarmActions)).toMatch(/GeneralTopic/);
+    expect(alarm('api-latency-api').Properties).toMatchObject({
+      MetricName: 'Latency',
+      Period: 60,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      Threshold: 3_000,
+    });
+  });
+
+  it('C alarms for DLQ messages, DynamoDB throttles and system errors, throttles, concurrency, pipeline and rate-limit store', () => {
+    const names = alarms().map((a) => a.Properties.AlarmName as string);
+    for (const expected of [
+      'dlq-messages-pm-dlq',
+      'dlq-messages-ops-dlq',
+      'dlq-messages-sweeper-dlq',
+      'dlq-messages-alert-delivery-dlq',
+      'dynamodb-throttles-data',
+      'dynamodb-system-errors-data',
+      'lambda-throttles-worker',
+      'lambda-concurrency-api',
+      'api-throttles-api',
+      'auth-failure-spike-production',
+      'pipeline-failures-production',
+      'stuck-projects-production',
+      'ratelimit-store-unavailable-production',
+    ]) {
+      expect(names).toContain(`agenticai-production-${expected}`);
+    }
+    // The API has reserved concurrency 100 in production: 80 % of it.
+    const concurrency = alarm('lambda-concurrency-api').Properties;
+    expect(concurrency.Metrics.find((q: any) => q.Expression).Expression).toBe('concurrency / 100');
+  });
+
+  it('R3.5 every alarm names its resource, its requirement and its runbook section, and notifies on ALARM and OK', () => {
+    for (const a of alarms()) {
+      expect(text(a.Properties.AlarmDescription)).toMatch(
+        /^\[(warning|critical)\] (R\d\.\d|C) .+ Runbook: .+RUNBOOK\.md#[a-z0-9-]+$/,
+      );
+      expect(a.Properties.AlarmActions).toHaveLength(1);
+      expect(a.Properties.OKActions).toEqual(a.Properties.AlarmActions);
+    }
+  });
+
+  it('C composite "system health" alarm over every critical alarm, to the critical topic', () => {
+    const composite = Object.values(template().findResources('AWS::CloudWatch::CompositeAlarm'))[0] as any;
+    const critical = alarms().filter((a) => text(a.Properties.AlarmDescription).startsWith('[critical]'));
+    expect(critical.length).toBeGreaterThan(10);
+    expect(JSON.stringify(composite.Properties.AlarmRule).match(/ALARM\(/g)).toHaveLength(critical.length);
+    expect(JSON.stringify(composite.Properties.AlarmActions)).toMatch(/CriticalTopic/);
+  });
+
+  it('R3.4 two KMS-encrypted topics with TLS-only policies and email subscriptions; the key lets CloudWatch, Budgets and Cost Anomaly Detection publish', () => {
+    const topics = resources(template(), 'AWS::SNS::Topic');
+    expect(topics.map((tp) => tp.Properties.TopicName).sort()).toEqual([
+      'agenticai-production-critical',
+      'agenticai-production-general',
+    ]);
+    for (const topic of topics) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    template().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const keyPolicy = JSON.stringify(resources(template(), 'AWS::KMS::Key')[0]!.Properties.KeyPolicy);
+    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com', 'costalerts.amazonaws.com']) {
+      expect(keyPolicy).toContain(service);
+    }
+    for (const policy of resources(template(), 'AWS::SNS::TopicPolicy')) {
+      const text = JSON.stringify(policy.Properties.PolicyDocument);
+      expect(text).toContain('"aws:SecureTransport":"false"');
+      expect(text).toContain('budgets.amazonaws.com');
+    }
+    template().resourcePropertiesCountIs(
+      'AWS::SNS::Subscription',
+      { Protocol: 'email', Endpoint: 'ops@example.com' },
+      2,
+    );
+  });
+
+  it('R2/R4.4/R4.5 the dashboard shows each required metric at 5-minute (health) and 1-minute (performance) periods', () => {
+    const dashboard = resources(template(), 'AWS::CloudWatch::Dashboard')[0]!;
+    const body = JSON.stringify(
+      template().toJSON().Resources[Object.keys(template().findResources('AWS::CloudWatch::Dashboard'))[0]!]
+        .Properties.DashboardBody,
+    );
+    expect(dashboard.Properties.DashboardName).toBe('agenticai-production');
+    for (const metric of [
+      'Invocations',
+      'Errors',
+      'Duration',
+      'Throttles',
+      'ConcurrentExecutions',
+      '5XXError',
+      '4XXError',
+      'IntegrationLatency',
+      'ConsumedReadCapacityUnits',
+      'ConsumedWriteCapacityUnits',
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateAgeOfOldestMessage',
+      'ProjectsCompleted',
+      'AuthFailures',
+      'RateLimited',
+    ]) {
+      expect(body).toContain(metric);
+    }
+    expect(body).toContain('\\"period\\":300');
+    expect(body).toContain('\\"period\\":60');
+    for (const stat of ['p50', 'p95', 'p99']) expect(body).toContain(stat);
+    expect(body).toContain('initDurationMs'); // R4.3 cold starts
+    expect(body).toContain('\\"type\\":\\"alarm\\"');
+  });
+
+  it('R9.4 saved Logs Insights queries for troubleshooting', () => {
+    const queries = resources(template(), 'AWS::Logs::QueryDefinition');
+    expect(queries.length).toBeGreaterThanOrEqual(6);
+    expect(queries.map((q) => q.Properties.Name)).toEqual(
+      expect.arrayContaining([
+        'agenticai-production/errors-by-route',
+        'agenticai-production/auth-failures-by-result-and-key',
+        'agenticai-production/rate-limit-violations-by-client',
+        'agenticai-production/slowest-routes-p99',
+        'agenticai-production/cold-starts-and-init-duration',
+        'agenticai-production/one-correlation-id',
+        'agenticai-production/memory-headroom',
+      ]),
+    );
+  });
 });

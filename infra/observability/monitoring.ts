@@ -1,0 +1,431 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmRule,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  CompositeAlarm,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  LogQueryWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { CfnQueryDefinition, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ALARM_CATALOG, type AlarmSpec, fill, type MetricRef, type Scope } from './alarm-catalog.ts';
+import { SAVED_QUERIES } from './saved-queries.ts';
+
+export interface MonitoredFunction {
+  /** Short label used in alarm names (`api`, `worker`, `sweeper`). */
+  label: string;
+  functionName: string;
+  logGroup: ILogGroup;
+  /** The limit the concurrency alarm compares with: reserved concurrency, else the account's. */
+  concurrencyLimit: number;
+}
+
+export interface MonitoringProps {
+  envName: string;
+  adminEmails: string[];
+  functions: MonitoredFunction[];
+  api: { name: string; stage: string };
+  tables: { label: string; tableName: string }[];
+  queues: { label: string; queueName: string }[];
+  deadLetterQueues: { label: string; queueName: string }[];
+  /** Where the runbook lives; alarm descriptions link to its sections. */
+  runbookUrl?: string;
+}
+
+/** Services that publish to the alert topics: alarms, budgets, cost anomaly detection (SPEC §6). */
+export const ALERT_PUBLISHERS = [
+  'cloudwatch.amazonaws.com',
+  'budgets.amazonaws.com',
+  'costalerts.amazonaws.com',
+] as const;
+
+/**
+ * Alerting and observability for one environment: two KMS-encrypted topics (general for warnings,
+ * critical) with email subscriptions, every alarm of the catalog bound to this environment's
+ * resources, a composite "system health" alarm over the critical ones, the dashboard, and the saved
+ * Logs Insights queries.
+ */
+export class Monitoring extends Construct {
+  readonly key: Key;
+  readonly deliveryDlq: Queue;
+  readonly generalTopic: Topic;
+  readonly criticalTopic: Topic;
+  readonly alarms: { spec: AlarmSpec; resource: string; alarm: Alarm }[] = [];
+  readonly systemHealth: CompositeAlarm;
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const prefix = `agenticai-${props.envName}`;
+    const runbook = props.runbookUrl ?? 'https://github.com/agenticai/agenticai/blob/main/docs/RUNBOOK.md';
+
+    this.key = new Key(this, 'AlertsKey', {
+      enableKeyRotation: true,
+      description: `Encrypts the ${prefix} alert topics; usable by CloudWatch, Budgets and Cost Anomaly Detection`,
+    });
+    for (const service of ALERT_PUBLISHERS) {
+      this.key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `AllowPublishFrom${service.split('.')[0]}`,
+          principals: [new ServicePrincipal(service)],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
+    }
+    // Notifications SNS could not deliver land here (and the DLQ alarm watches it).
+    this.deliveryDlq = new Queue(this, 'AlertDeliveryDlq', {
+      queueName: `${prefix}-alert-delivery-dlq`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deliveryDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue (undeliverable alert notifications).',
+    });
+    Validations.of(this.deliveryDlq).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason: 'This queue is itself a dead-letter queue; messages end here.',
+    });
+    const topic = (name: string, label: string) => {
+      const t = new Topic(this, name, {
+        topicName: `${prefix}-${label}`,
+        displayName: `AgenticAI ${props.envName} ${label} alerts`,
+        masterKey: this.key,
+        enforceSSL: true,
+      });
+      t.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'AllowAlertPublishers',
+          principals: ALERT_PUBLISHERS.map((s) => new ServicePrincipal(s)),
+          actions: ['sns:Publish'],
+          resources: [t.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
+      for (const email of props.adminEmails) {
+        t.addSubscription(new EmailSubscription(email, { deadLetterQueue: this.deliveryDlq }));
+      }
+      return t;
+    };
+    this.generalTopic = topic('GeneralTopic', 'general');
+    this.criticalTopic = topic('CriticalTopic', 'critical');
+
+    const targets: Record<Scope, Record<string, string>[]> = {
+      function: props.functions.map((f) => ({
+        resource: f.label,
+        function: f.functionName,
+        limit: String(f.concurrencyLimit),
+      })),
+      api: [{ resource: 'api', api: props.api.name, stage: props.api.stage }],
+      table: props.tables.map((t) => ({ resource: t.label, table: t.tableName })),
+      dlq: [
+        ...props.deadLetterQueues,
+        { label: 'alert-delivery-dlq', queueName: this.deliveryDlq.queueName },
+      ].map((q) => ({ resource: q.label, queue: q.queueName })),
+      environment: [{ resource: props.envName }],
+    };
+    for (const spec of ALARM_CATALOG) {
+      for (const values of targets[spec.scope]) {
+        const filled = { ...values, env: props.envName };
+        const alarm = this.buildAlarm(spec, filled, prefix, runbook);
+        this.alarms.push({ spec, resource: values.resource!, alarm });
+      }
+    }
+
+    const critical = this.alarms.filter((a) => a.spec.severity === 'critical').map((a) => a.alarm);
+    this.systemHealth = new CompositeAlarm(this, 'SystemHealth', {
+      compositeAlarmName: `${prefix}-system-health`,
+      alarmDescription: `Any critical AgenticAI alarm in ${props.envName} is in ALARM. Runbook: ${runbook}#system-health`,
+      alarmRule: AlarmRule.anyOf(...critical),
+    });
+    this.systemHealth.addAlarmAction(new SnsAction(this.criticalTopic));
+    this.systemHealth.addOkAction(new SnsAction(this.criticalTopic));
+
+    this.dashboard = this.buildDashboard(props, prefix);
+
+    for (const query of SAVED_QUERIES) {
+      const groups =
+        query.logs === 'api' ? props.functions.filter((f) => f.label === 'api') : props.functions;
+      new CfnQueryDefinition(this, `Query-${query.name}`, {
+        name: `${prefix}/${query.name}`,
+        queryString: query.query,
+        logGroupNames: groups.map((f) => f.logGroup.logGroupName),
+      });
+    }
+  }
+
+  private buildAlarm(
+    spec: AlarmSpec,
+    values: Record<string, string>,
+    prefix: string,
+    runbook: string,
+  ): Alarm {
+    const period = Duration.seconds(spec.periodSeconds);
+    const metric = (ref: MetricRef) =>
+      new Metric({
+        namespace: ref.namespace,
+        metricName: ref.metricName,
+        statistic: ref.statistic,
+        period,
+        dimensionsMap: Object.fromEntries(
+          Object.entries(ref.dimensions).map(([k, v]) => [k, fill(v, values)]),
+        ),
+      });
+    const source: IMetric =
+      'expression' in spec.metric
+        ? new MathExpression({
+            expression: fill(spec.metric.expression, values),
+            label: spec.metric.label,
+            period,
+            usingMetrics: Object.fromEntries(
+              Object.entries(spec.metric.metrics).map(([name, ref]) => [name, metric(ref)]),
+            ),
+          })
+        : metric(spec.metric);
+    const alarm = new Alarm(this, `${spec.id}-${values.resource}`, {
+      alarmName: `${prefix}-${spec.id}-${values.resource}`,
+      alarmDescription: `[${spec.severity}] ${spec.requirement} ${fill(spec.description, values)} Runbook: ${runbook}#${spec.runbookAnchor}`,
+      metric: source,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      comparisonOperator:
+        spec.comparison === 'GreaterThanThreshold'
+          ? ComparisonOperator.GREATER_THAN_THRESHOLD
+          : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: {
+        notBreaching: TreatMissingData.NOT_BREACHING,
+        breaching: TreatMissingData.BREACHING,
+        missing: TreatMissingData.MISSING,
+        ignore: TreatMissingData.IGNORE,
+      }[spec.treatMissingData],
+    });
+    const topic = spec.severity === 'critical' ? this.criticalTopic : this.generalTopic;
+    alarm.addAlarmAction(new SnsAction(topic));
+    alarm.addOkAction(new SnsAction(topic));
+    return alarm;
+  }
+
+  private buildDashboard(props: MonitoringProps, prefix: string): Dashboard {
+    const five = Duration.minutes(5);
+    const one = Duration.minutes(1);
+    const m = (
+      namespace: string,
+      metricName: string,
+      dimensionsMap: Record<string, string>,
+      statistic: string,
+      period: Duration,
+      label?: string,
+    ) => new Metric({ namespace, metricName, dimensionsMap, statistic, period, label });
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: prefix,
+      defaultInterval: Duration.hours(3),
+    });
+    dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# AgenticAI ${props.envName}\nHealth (5-minute periods) and performance (1-minute periods). WAF and canary widgets join with those features.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: [this.systemHealth, ...this.alarms.map((a) => a.alarm)],
+        width: 24,
+        height: 6,
+      }),
+    );
+    for (const fn of props.functions) {
+      const dims = { FunctionName: fn.functionName };
+      const errors = m('AWS/Lambda', 'Errors', dims, 'Sum', five);
+      const invocations = m('AWS/Lambda', 'Invocations', dims, 'Sum', five);
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: `${fn.label}: invocations and errors (5 min)`,
+          period: five,
+          left: [invocations, errors],
+          width: 6,
+        }),
+        new GraphWidget({
+          title: `${fn.label}: error rate % (5 min)`,
+          period: five,
+          left: [
+            new MathExpression({
+              expression: '100 * e / MAX([i, 1])',
+              usingMetrics: { e: errors, i: invocations },
+              period: five,
+              label: 'error rate %',
+            }),
+          ],
+          width: 6,
+        }),
+        new GraphWidget({
+          title: `${fn.label}: duration p50/p95/p99 (1 min)`,
+          period: one,
+          left: ['p50', 'p95', 'p99'].map((s) => m('AWS/Lambda', 'Duration', dims, s, one, s)),
+          width: 6,
+        }),
+        new GraphWidget({
+          title: `${fn.label}: throttles and concurrency (1 min)`,
+          period: one,
+          left: [m('AWS/Lambda', 'Throttles', dims, 'Sum', one)],
+          right: [m('AWS/Lambda', 'ConcurrentExecutions', dims, 'Maximum', one)],
+          width: 6,
+        }),
+      );
+    }
+    const apiDims = { ApiName: props.api.name, Stage: props.api.stage };
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API: requests, 4XX, 5XX (5 min)',
+        period: five,
+        left: [
+          m('AWS/ApiGateway', 'Count', apiDims, 'Sum', five),
+          m('AWS/ApiGateway', '4XXError', apiDims, 'Sum', five),
+          m('AWS/ApiGateway', '5XXError', apiDims, 'Sum', five),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'API: latency p50/p95/p99 (1 min)',
+        period: one,
+        left: ['p50', 'p95', 'p99'].map((s) =>
+          m('AWS/ApiGateway', 'Latency', apiDims, s, one, `latency ${s}`),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'API: integration latency p50/p95/p99 (1 min)',
+        period: one,
+        left: ['p50', 'p95', 'p99'].map((s) =>
+          m('AWS/ApiGateway', 'IntegrationLatency', apiDims, s, one, `integration ${s}`),
+        ),
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      ...props.tables.map(
+        (t) =>
+          new GraphWidget({
+            title: `DynamoDB ${t.label}: consumed capacity and throttles (5 min)`,
+            period: five,
+            left: [
+              m('AWS/DynamoDB', 'ConsumedReadCapacityUnits', { TableName: t.tableName }, 'Sum', five, 'RCU'),
+              m('AWS/DynamoDB', 'ConsumedWriteCapacityUnits', { TableName: t.tableName }, 'Sum', five, 'WCU'),
+            ],
+            right: [
+              m(
+                'AWS/DynamoDB',
+                'ReadThrottleEvents',
+                { TableName: t.tableName },
+                'Sum',
+                five,
+                'read throttles',
+              ),
+              m(
+                'AWS/DynamoDB',
+                'WriteThrottleEvents',
+                { TableName: t.tableName },
+                'Sum',
+                five,
+                'write throttles',
+              ),
+            ],
+            width: 12,
+          }),
+      ),
+    );
+    const allQueues = [...props.queues, ...props.deadLetterQueues];
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Queues and DLQs: depth (5 min)',
+        period: five,
+        left: allQueues.map((q) =>
+          m(
+            'AWS/SQS',
+            'ApproximateNumberOfMessagesVisible',
+            { QueueName: q.queueName },
+            'Maximum',
+            five,
+            q.label,
+          ),
+        ),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Queues and DLQs: age of oldest message, s (5 min)',
+        period: five,
+        left: allQueues.map((q) =>
+          m('AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: q.queueName }, 'Maximum', five, q.label),
+        ),
+        width: 12,
+      }),
+    );
+    const app = (metricName: string, service: string, extra: Record<string, string> = {}, label?: string) =>
+      m(
+        'AgenticAI',
+        metricName,
+        { environment: props.envName, service, ...extra },
+        'Sum',
+        five,
+        label ?? metricName,
+      );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Projects: created, completed, failed (5 min)',
+        period: five,
+        left: [
+          app('ProjectsCreated', 'agenticai-api'),
+          app('ProjectsCompleted', 'agenticai-worker'),
+          app('ProjectsFailed', 'agenticai-worker'),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Authentication failures by reason (5 min)',
+        period: five,
+        left: ['missing', 'malformed', 'unknown', 'revoked', 'expired'].map((reason) =>
+          app('AuthFailures', 'agenticai-api', { reason }, reason),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Rate-limited requests (5 min)',
+        period: five,
+        left: [app('RateLimited', 'agenticai-api'), app('RateLimitStoreUnavailable', 'agenticai-api')],
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new LogQueryWidget({
+        title: 'Cold starts and init duration (R4.3)',
+        logGroupNames: props.functions.map((f) => f.logGroup.logGroupName),
+        queryLines: [
+          'filter type = "platform.report" and ispresent(record.metrics.initDurationMs)',
+          'stats count() as coldStarts, avg(record.metrics.initDurationMs) as avgInitMs by bin(5m)',
+        ],
+        width: 24,
+      }),
+    );
+    return dashboard;
+  }
+}
