@@ -17,10 +17,11 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnQueryDefinition, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALARM_CATALOG, type AlarmSpec, fill, type MetricRef, type Scope } from './alarm-catalog.ts';
 import { SAVED_QUERIES } from './saved-queries.ts';
@@ -42,6 +43,8 @@ export interface MonitoringProps {
   tables: { label: string; tableName: string }[];
   queues: { label: string; queueName: string }[];
   deadLetterQueues: { label: string; queueName: string }[];
+  /** The Slack notifier, subscribed to both topics (failed deliveries go to its DLQ). */
+  notifier?: { handler: IFunction; deadLetterQueue: IQueue };
   /** Where the runbook lives; alarm descriptions link to its sections. */
   runbookUrl?: string;
 }
@@ -123,6 +126,10 @@ export class Monitoring extends Construct {
       for (const email of props.adminEmails) {
         t.addSubscription(new EmailSubscription(email, { deadLetterQueue: this.deliveryDlq }));
       }
+      if (props.notifier)
+        t.addSubscription(
+          new LambdaSubscription(props.notifier.handler, { deadLetterQueue: this.deliveryDlq }),
+        );
       return t;
     };
     this.generalTopic = topic('GeneralTopic', 'general');

@@ -1,4 +1,12 @@
-import { type CfnElement, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import {
+  type CfnElement,
+  Duration,
+  SecretValue,
+  Stack,
+  type StackProps,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -32,6 +40,7 @@ export class AgenticAiStack extends Stack {
   readonly pepperSecret: Secret;
   readonly canaryKeySecret: Secret;
   readonly monitoring: Monitoring;
+  readonly notifierFunction: ServiceFunction;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
     super(scope, id, props);
@@ -185,13 +194,63 @@ export class AgenticAiStack extends Stack {
     });
     this.api = restApi;
 
+    // Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted.
+    const slackWebhook = new Secret(this, 'SlackWebhook', {
+      secretName: `agenticai/${config.name}/slack-webhook`,
+      description:
+        'Slack incoming-webhook URL for alerts (https://hooks.slack.com/...); anything else means Slack is off.',
+      secretStringValue: SecretValue.unsafePlainText('unset'),
+    });
+    Validations.of(slackWebhook).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A Slack webhook URL is issued by Slack, not rotatable by Secrets Manager; replace it by hand when Slack rotates it.',
+    });
+    const notifierDlq = new Queue(this, 'NotifierDlq', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      Validations.of(notifierDlq).acknowledge({
+        id,
+        reason: 'This queue is itself a dead-letter queue (alerts the notifier could not post).',
+      });
+    }
+    this.notifierFunction = new ServiceFunction(this, 'NotifierFunction', {
+      entry: 'src/notifier/lambda.ts',
+      memoryMb: 256,
+      timeout: Duration.seconds(30),
+      environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },
+      serviceName: 'agenticai-notifier',
+      environmentName: config.name,
+      deadLetterQueue: notifierDlq,
+    });
+    slackWebhook.grantRead(this.notifierFunction.function);
+    // Kept warning: SNS accepts a qualified (alias) ARN for the lambda protocol; the subscription
+    // targets `live` on purpose so a rollback moves the notifier too.
+    Validations.of(this.notifierFunction.alias).acknowledge({
+      id: 'CloudFormation-Validate::W3694',
+      reason: 'SNS lambda subscriptions accept qualified ARNs; the alias is deliberate (rollback moves it).',
+    });
+    for (const [finding, reason] of [
+      [
+        'Resource::*',
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; a test checks that only X-Ray actions use "*".',
+      ],
+    ] as const) {
+      Validations.of(this.notifierFunction).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    }
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       envName: config.name,
       adminEmails: config.adminEmails,
+      notifier: { handler: this.notifierFunction.alias, deadLetterQueue: notifierDlq },
       functions: [
         { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
         { label: 'worker', fn: this.workerFunction },
         { label: 'sweeper', fn: this.sweeperFunction },
+        { label: 'notifier', fn: this.notifierFunction },
       ].map(({ label, fn, limit }) => ({
         label,
         functionName: fn.function.functionName,
@@ -207,6 +266,7 @@ export class AgenticAiStack extends Stack {
       deadLetterQueues: [
         ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
         { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
+        { label: 'notifier-dlq', queueName: notifierDlq.queueName },
       ],
     });
   }

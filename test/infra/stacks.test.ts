@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -41,6 +41,11 @@ const resources = (template: Template, type: string) =>
 describe('CDK app', () => {
   it('synthesizes every environment with zero unacknowledged cdk-nag findings (AwsSolutions, Serverless)', () => {
     expect(synthError).toBeUndefined();
+    // The validation report also carries the bundled CloudFormation validator's findings.
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations?: unknown[] }[];
+    };
+    expect(report.pluginReports.flatMap((r) => r.violations ?? [])).toEqual([]);
     expect(Object.keys(templates).sort()).toEqual([
       'agenticai-account',
       'agenticai-dev',
@@ -172,7 +177,7 @@ describe.each(envStacks)('%s', (name) => {
 
   it('R9.2 functions: JSON logs, X-Ray, newest Node.js runtime, arm64, Powertools settings', () => {
     const functions = resources(template(), 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -232,7 +237,7 @@ describe.each(envStacks)('%s', (name) => {
   });
 
   it('C rollback by alias: the API and the event sources target the `live` alias', () => {
-    template().resourceCountIs('AWS::Lambda::Alias', 3);
+    template().resourceCountIs('AWS::Lambda::Alias', 4);
     template().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
     for (const mapping of resources(template(), 'AWS::Lambda::EventSourceMapping')) {
       expect(JSON.stringify(mapping.Properties.FunctionName)).toMatch(/Live/);
@@ -520,6 +525,36 @@ describe('observability (agenticai-production)', () => {
         'agenticai-production/cold-starts-and-init-duration',
         'agenticai-production/one-correlation-id',
         'agenticai-production/memory-headroom',
+      ]),
+    );
+  });
+});
+
+describe('Slack notifier (agenticai-staging)', () => {
+  const template = () => t('agenticai-staging');
+
+  it('R3.5 is subscribed to both alert topics, reads its webhook from Secrets Manager, has a DLQ and its own alarms', () => {
+    const notifier = resources(template(), 'AWS::Lambda::Function').find(
+      (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'agenticai-notifier',
+    )!;
+    expect(notifier.Properties.DeadLetterConfig.TargetArn).toBeDefined();
+    expect(JSON.stringify(notifier.Properties.Environment.Variables.SLACK_WEBHOOK_SECRET_ID)).toMatch(
+      /SlackWebhook/,
+    );
+    const lambdaSubs = resources(template(), 'AWS::SNS::Subscription').filter(
+      (s) => s.Properties.Protocol === 'lambda',
+    );
+    expect(lambdaSubs).toHaveLength(2);
+    for (const sub of lambdaSubs) expect(sub.Properties.RedrivePolicy).toBeDefined();
+    const names = (
+      Object.values(template().findResources('AWS::CloudWatch::Alarm')) as {
+        Properties: { AlarmName: string };
+      }[]
+    ).map((a) => a.Properties.AlarmName);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'agenticai-staging-lambda-error-rate-notifier',
+        'agenticai-staging-dlq-messages-notifier-dlq',
       ]),
     );
   });
