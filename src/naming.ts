@@ -12,4 +12,6 @@ export const resourceNames = (env: string) =>
     pepperSecret: `${APP_NAME}/${env}/key-pepper`,
     stageQueue: (stage: string) => `${APP_NAME}-${env}-${stage}`,
     stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
+    alarmPrefix: `${APP_NAME}-${env}-`,
+    notifierLogGroup: `/${APP_NAME}/${env}/notifier`,
   }) as const;

@@ -26,6 +26,8 @@ export interface ServiceFunctionProps {
   reservedConcurrency?: number;
   /** Log retention. Default 30 days (R9.3). */
   logRetention?: RetentionDays;
+  /** Log group name; default generated. Set where tools look the group up (the notifier's). */
+  logGroupName?: string;
   /** Dead-letter queue for asynchronous invocations (only asynchronously invoked functions need one). */
   deadLetterQueue?: IQueue;
 }
@@ -45,6 +47,7 @@ export class ServiceFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
+      logGroupName: props.logGroupName,
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });

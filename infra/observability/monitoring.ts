@@ -23,7 +23,13 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALARM_CATALOG, type AlarmSpec, fill, type MetricRef, type Scope } from './alarm-catalog.ts';
+import {
+  ALARM_CATALOG,
+  type AlarmSpec,
+  fill,
+  type MetricRef,
+  type Scope,
+} from '../../src/observability/alarm-catalog.ts';
 import { SAVED_QUERIES } from './saved-queries.ts';
 
 export interface MonitoredFunction {
@@ -420,6 +426,21 @@ export class Monitoring extends Construct {
         period: five,
         left: [app('RateLimited', 'agenticai-api'), app('RateLimitStoreUnavailable', 'agenticai-api')],
         width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Cold starts per function (Powertools ColdStart, 5 min)',
+        period: five,
+        left: props.functions.map(
+          (f) =>
+            new MathExpression({
+              expression: `SEARCH('{AgenticAI,function_name,service} MetricName="ColdStart" service="agenticai-${f.label}"', 'Sum', 300)`,
+              label: f.label,
+              period: five,
+            }),
+        ),
+        width: 24,
       }),
     );
     dashboard.addWidgets(

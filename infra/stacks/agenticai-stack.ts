@@ -224,6 +224,8 @@ export class AgenticAiStack extends Stack {
       environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },
       serviceName: 'agenticai-notifier',
       environmentName: config.name,
+      // `agenticai alarms test` reads the notifier's receipt lines from here.
+      logGroupName: names.notifierLogGroup,
       deadLetterQueue: notifierDlq,
     });
     slackWebhook.grantRead(this.notifierFunction.function);

@@ -3,6 +3,7 @@ import { StoreBusyError } from '../adapters/local/embedded-dynamo.ts';
 import { AdminError } from '../app/key-admin.ts';
 import { ConfigError } from '../config.ts';
 import { VERSION } from '../version.ts';
+import { registerAlarms } from './commands/alarms.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerStatus } from './commands/status.ts';
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   registerClients(program);
   registerProjects(program);
   registerDlq(program);
+  registerAlarms(program);
   return program;
 }
 

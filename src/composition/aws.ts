@@ -66,7 +66,7 @@ export const lambdaEntry: EntryAdapter = {
 /** The API function: DynamoDB, S3, Secrets Manager, SQS behind the same HTTP pipeline as local mode. */
 export function createAwsHttpApp(env: Record<string, string | undefined> = process.env) {
   const a = awsAdapters(env);
-  return wireHttpApp({
+  const { app } = wireHttpApp({
     config: a.config,
     db: a.db,
     artifacts: a.artifacts,
@@ -76,5 +76,6 @@ export function createAwsHttpApp(env: Record<string, string | undefined> = proce
     metrics: a.metrics,
     clock: a.clock,
     entry: lambdaEntry,
-  }).app;
+  });
+  return { app, coldStart: () => a.metrics.coldStart() };
 }

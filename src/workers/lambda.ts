@@ -4,8 +4,13 @@ import { createStageWorker } from './stage-worker.ts';
 
 /** Lambda entry point for the stage queues' event source mappings (all four stages). */
 const a = awsAdapters();
-export const handler = createStageWorker({
+const worker = createStageWorker({
   pipeline: wirePipeline({ ...a, blobs: a.artifacts }),
   queue: a.queue,
   logger: a.logger,
 });
+
+export const handler: typeof worker = (event) => {
+  a.metrics.coldStart();
+  return worker(event);
+};

@@ -9,6 +9,7 @@ const a = awsAdapters();
 const pipeline = wirePipeline({ ...a, blobs: a.artifacts });
 
 export const handler = async () => {
+  a.metrics.coldStart();
   const result = await pipeline.sweep(a.config.pipeline);
   a.logger.info('sweep finished', { event: 'sweep_finished', ...result });
   return result;

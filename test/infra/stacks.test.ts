@@ -7,6 +7,7 @@ import { buildApp } from '../../infra/app.ts';
 import { InfraConfigError, parseEnvironment } from '../../infra/config.ts';
 import { API_SECURITY_POLICY } from '../../infra/constructs/secure-rest-api.ts';
 import { loadEnvironments } from '../../infra/environments.ts';
+import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
 
 // Synthesize once for the whole file: bundling and nag run once on 2 cores.
 const outdir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-'));
@@ -557,5 +558,43 @@ describe('Slack notifier (agenticai-staging)', () => {
         'agenticai-staging-dlq-messages-notifier-dlq',
       ]),
     );
+  });
+});
+
+describe('every alarm of the catalog is in the template as specified (agenticai-production)', () => {
+  const alarms = () =>
+    Object.values(t('agenticai-production').findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: Record<string, any>;
+    }[];
+
+  it.each(ALARM_CATALOG.map((spec) => [spec.requirement, spec.id, spec]))('%s %s', (_req, id, spec) => {
+    const matching = alarms().filter((a) =>
+      (a.Properties.AlarmName as string).startsWith(`agenticai-production-${id}-`),
+    );
+    expect(matching.length).toBeGreaterThan(0);
+    for (const { Properties: p } of matching) {
+      expect(p).toMatchObject({
+        Threshold: spec.threshold,
+        EvaluationPeriods: spec.evaluationPeriods,
+        DatapointsToAlarm: spec.datapointsToAlarm,
+        ComparisonOperator: spec.comparison,
+        TreatMissingData: spec.treatMissingData,
+      });
+      if ('expression' in spec.metric) {
+        const expression = p.Metrics.find((q: any) => q.Expression);
+        expect(expression.Expression.startsWith(spec.metric.expression.split(' ')[0])).toBe(true);
+        for (const q of p.Metrics.filter((m: any) => m.MetricStat))
+          expect(q.MetricStat.Period).toBe(spec.periodSeconds);
+      } else {
+        expect(p).toMatchObject({
+          MetricName: spec.metric.metricName,
+          Namespace: spec.metric.namespace,
+          Period: spec.periodSeconds,
+        });
+      }
+      const topic = spec.severity === 'critical' ? /CriticalTopic/ : /GeneralTopic/;
+      expect(JSON.stringify(p.AlarmActions)).toMatch(topic);
+      expect(JSON.stringify(p.OKActions)).toMatch(topic);
+    }
   });
 });

@@ -7,13 +7,20 @@ export const METRICS_NAMESPACE = 'AgenticAI';
  * EMF metrics through Powertools: each count is published at once as its own EMF document, so a
  * long-running local server and a Lambda behave the same and dimensions never leak between calls.
  */
-export function powertoolsMetrics(serviceName: string, environment: string): MetricsSink {
+export function powertoolsMetrics(
+  serviceName: string,
+  environment: string,
+): MetricsSink & { coldStart(): void } {
   const metrics = new Metrics({
     namespace: METRICS_NAMESPACE,
     serviceName,
     defaultDimensions: { environment },
   });
   return {
+    /** Powertools' `ColdStart` metric, once per execution environment (R4.3). */
+    coldStart() {
+      metrics.captureColdStartMetric();
+    },
     count(name, dimensions = {}) {
       const single = metrics.singleMetric();
       for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
