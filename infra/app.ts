@@ -18,9 +18,15 @@ export function buildApp(environments: EnvironmentConfig[], opts: { outdir?: str
     },
   });
   const first = environments[0]!;
+  // Account-wide settings come from the production environment when there is one.
+  const owner = environments.find((e) => e.name === 'production') ?? first;
   const account = new AccountStack(app, 'agenticai-account', {
     stackName: 'agenticai-account',
-    env: { account: first.account, region: first.region },
+    env: { account: owner.account, region: owner.region },
+    adminEmails: owner.adminEmails,
+    monthlyBudgetUsd: owner.monthlyBudgetUsd,
+    anomalyThresholdUsd: owner.anomalyThresholdUsd,
+    existingAnomalyMonitorArn: owner.existingAnomalyMonitorArn,
   });
   const stacks = environments.map(
     (config) =>

@@ -31,6 +31,18 @@ export const EnvironmentConfig = z.strictObject({
     .default({ memoryMb: 1024, timeoutSeconds: 300, maxConcurrency: 5 }),
   /** The account's regional Lambda concurrency limit (alarms compare unreserved functions with it). */
   accountConcurrencyLimit: z.number().int().min(10).default(1000),
+  waf: z
+    .strictObject({
+      /** Requests per IP per 5 minutes before WAF blocks (R8.2). */
+      ratePerIpPer5Min: z.number().int().min(100).max(2_000_000_000).default(2000),
+      /** Also block anonymising networks (VPNs, Tor, hosting providers). */
+      blockAnonymousIps: z.boolean().default(false),
+    })
+    .default({ ratePerIpPer5Min: 2000, blockAnonymousIps: false }),
+  /** Cost anomaly alert threshold in USD of total impact. */
+  anomalyThresholdUsd: z.number().positive().default(10),
+  /** Reuse an existing SERVICE anomaly monitor (an account allows one) instead of creating one. */
+  existingAnomalyMonitorArn: z.string().startsWith('arn:aws:ce::').optional(),
   /** DynamoDB point-in-time recovery period (R7.3: at least 7 days). */
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
   /** Regions whose canaries probe the API (R11.5). */

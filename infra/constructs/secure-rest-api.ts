@@ -122,11 +122,6 @@ export class SecureRestApi extends Construct {
     for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
       Validations.of(this.api).acknowledge({ id, reason: reason.auth });
     Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'The AWS WAF web ACL (edge-security issue) is not built yet; docs/SECURITY.md lists this gap. The application enforces keys and hourly limits, the stage throttles per second.',
-    });
-    Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason:
         'The proxy integration validates requests in the application with zod (400 with field details); a gateway validator would answer in a different error shape.',

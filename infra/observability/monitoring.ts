@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
   AlarmRule,
@@ -15,13 +15,11 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnQueryDefinition, type ILogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription, LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   ALARM_CATALOG,
@@ -30,6 +28,7 @@ import {
   type MetricRef,
   type Scope,
 } from '../../src/observability/alarm-catalog.ts';
+import { AlertTopics } from '../constructs/alert-topics.ts';
 import { SAVED_QUERIES } from './saved-queries.ts';
 
 export interface MonitoredFunction {
@@ -49,8 +48,10 @@ export interface MonitoringProps {
   tables: { label: string; tableName: string }[];
   queues: { label: string; queueName: string }[];
   deadLetterQueues: { label: string; queueName: string }[];
-  /** The Slack notifier, subscribed to both topics (failed deliveries go to its DLQ). */
-  notifier?: { handler: IFunction; deadLetterQueue: IQueue };
+  /** The web ACL in front of the API, for its alarm and widgets. */
+  waf?: { webAclName: string; region: string; ruleNames: string[] };
+  /** The Slack notifier, subscribed to both topics. */
+  notifier?: { handler: IFunction };
   /** Where the runbook lives; alarm descriptions link to its sections. */
   runbookUrl?: string;
 }
@@ -79,67 +80,19 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const stack = Stack.of(this);
+    const _stack = Stack.of(this);
     const prefix = `agenticai-${props.envName}`;
     const runbook = props.runbookUrl ?? 'https://github.com/agenticai/agenticai/blob/main/docs/RUNBOOK.md';
 
-    this.key = new Key(this, 'AlertsKey', {
-      enableKeyRotation: true,
-      description: `Encrypts the ${prefix} alert topics; usable by CloudWatch, Budgets and Cost Anomaly Detection`,
+    const topics = new AlertTopics(this, 'Alerts', {
+      prefix,
+      adminEmails: props.adminEmails,
+      notifier: props.notifier?.handler,
     });
-    for (const service of ALERT_PUBLISHERS) {
-      this.key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: `AllowPublishFrom${service.split('.')[0]}`,
-          principals: [new ServicePrincipal(service)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
-    }
-    // Notifications SNS could not deliver land here (and the DLQ alarm watches it).
-    this.deliveryDlq = new Queue(this, 'AlertDeliveryDlq', {
-      queueName: `${prefix}-alert-delivery-dlq`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deliveryDlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue (undeliverable alert notifications).',
-    });
-    Validations.of(this.deliveryDlq).acknowledge({
-      id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This queue is itself a dead-letter queue; messages end here.',
-    });
-    const topic = (name: string, label: string) => {
-      const t = new Topic(this, name, {
-        topicName: `${prefix}-${label}`,
-        displayName: `AgenticAI ${props.envName} ${label} alerts`,
-        masterKey: this.key,
-        enforceSSL: true,
-      });
-      t.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'AllowAlertPublishers',
-          principals: ALERT_PUBLISHERS.map((s) => new ServicePrincipal(s)),
-          actions: ['sns:Publish'],
-          resources: [t.topicArn],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
-      );
-      for (const email of props.adminEmails) {
-        t.addSubscription(new EmailSubscription(email, { deadLetterQueue: this.deliveryDlq }));
-      }
-      if (props.notifier)
-        t.addSubscription(
-          new LambdaSubscription(props.notifier.handler, { deadLetterQueue: this.deliveryDlq }),
-        );
-      return t;
-    };
-    this.generalTopic = topic('GeneralTopic', 'general');
-    this.criticalTopic = topic('CriticalTopic', 'critical');
+    this.key = topics.key;
+    this.generalTopic = topics.general;
+    this.criticalTopic = topics.critical;
+    this.deliveryDlq = topics.deliveryDlq;
 
     const targets: Record<Scope, Record<string, string>[]> = {
       function: props.functions.map((f) => ({
@@ -153,6 +106,7 @@ export class Monitoring extends Construct {
         ...props.deadLetterQueues,
         { label: 'alert-delivery-dlq', queueName: this.deliveryDlq.queueName },
       ].map((q) => ({ resource: q.label, queue: q.queueName })),
+      waf: props.waf ? [{ resource: 'waf', webAcl: props.waf.webAclName, region: props.waf.region }] : [],
       environment: [{ resource: props.envName }],
     };
     for (const spec of ALARM_CATALOG) {
@@ -254,7 +208,7 @@ export class Monitoring extends Construct {
     });
     dashboard.addWidgets(
       new TextWidget({
-        markdown: `# AgenticAI ${props.envName}\nHealth (5-minute periods) and performance (1-minute periods). WAF and canary widgets join with those features.`,
+        markdown: `# AgenticAI ${props.envName}\nHealth (5-minute periods) and performance (1-minute periods). Canary widgets join with the canaries.`,
         width: 24,
         height: 2,
       }),
@@ -443,6 +397,44 @@ export class Monitoring extends Construct {
         width: 24,
       }),
     );
+    if (props.waf) {
+      const waf = props.waf;
+      const byRule = (metricName: string) =>
+        waf.ruleNames.map((rule) =>
+          m(
+            'AWS/WAFV2',
+            metricName,
+            { WebACL: waf.webAclName, Region: waf.region, Rule: rule },
+            'Sum',
+            five,
+            rule,
+          ),
+        );
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'WAF: blocked requests by rule (5 min)',
+          period: five,
+          left: byRule('BlockedRequests'),
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'WAF: allowed and counted requests (5 min)',
+          period: five,
+          left: [
+            m(
+              'AWS/WAFV2',
+              'AllowedRequests',
+              { WebACL: waf.webAclName, Region: waf.region, Rule: 'ALL' },
+              'Sum',
+              five,
+              'allowed',
+            ),
+          ],
+          right: byRule('CountedRequests'),
+          width: 12,
+        }),
+      );
+    }
     dashboard.addWidgets(
       new LogQueryWidget({
         title: 'Cold starts and init duration (R4.3)',

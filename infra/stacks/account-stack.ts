@@ -2,16 +2,27 @@ import { Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { AlertTopics } from '../constructs/alert-topics.ts';
+import { CostGuard } from '../constructs/cost-guard.ts';
 
 /**
  * Account- and region-wide resources, owned once rather than per environment: the API Gateway
- * CloudWatch role (`AWS::ApiGateway::Account` is one per region). Budgets and anomaly monitors
- * join it with the cost issue.
+ * CloudWatch role (`AWS::ApiGateway::Account` is one per region), the monthly budget and the cost
+ * anomaly monitor (one SERVICE monitor per account), with their own alert topics.
  */
+export interface AccountStackProps extends StackProps {
+  adminEmails: string[];
+  monthlyBudgetUsd: number;
+  anomalyThresholdUsd: number;
+  existingAnomalyMonitorArn?: string;
+}
+
 export class AccountStack extends Stack {
   readonly apiGatewayLoggingRole: Role;
+  readonly alerts: AlertTopics;
+  readonly costs: CostGuard;
 
-  constructor(scope: Construct, id: string, props: StackProps) {
+  constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
     Tags.of(this).add('Application', 'AgenticAI');
     Tags.of(this).add('Environment', 'account');
@@ -43,6 +54,20 @@ export class AccountStack extends Stack {
       },
     });
     new CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: this.apiGatewayLoggingRole.roleArn });
+
+    // Budgets and anomaly alerts are account-wide: their own topics, owned here once.
+    this.alerts = new AlertTopics(this, 'Alerts', {
+      prefix: 'agenticai-account',
+      adminEmails: props.adminEmails,
+    });
+    this.costs = new CostGuard(this, 'Costs', {
+      monthlyBudgetUsd: props.monthlyBudgetUsd,
+      adminEmails: props.adminEmails,
+      general: this.alerts.general,
+      critical: this.alerts.critical,
+      anomalyThresholdUsd: props.anomalyThresholdUsd,
+      existingAnomalyMonitorArn: props.existingAnomalyMonitorArn,
+    });
     const reason =
       'API Gateway names its execution log groups and streams after API ids and stages created later; the patterns are limited to this account, region and AgenticAI names.';
     for (const pattern of [

@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
 import type { EnvironmentConfig } from '../config.ts';
+import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
 import { DataTables } from '../constructs/data-tables.ts';
 import { SecureRestApi } from '../constructs/secure-rest-api.ts';
@@ -41,6 +42,7 @@ export class AgenticAiStack extends Stack {
   readonly canaryKeySecret: Secret;
   readonly monitoring: Monitoring;
   readonly notifierFunction: ServiceFunction;
+  readonly firewall: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
     super(scope, id, props);
@@ -193,6 +195,12 @@ export class AgenticAiStack extends Stack {
       customDomain: config.customDomain,
     });
     this.api = restApi;
+    this.firewall = new ApiFirewall(this, 'Firewall', {
+      name: names.stack,
+      api: restApi.api,
+      ratePerIpPer5Min: config.waf.ratePerIpPer5Min,
+      blockAnonymousIps: config.waf.blockAnonymousIps,
+    });
 
     // Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted.
     const slackWebhook = new Secret(this, 'SlackWebhook', {
@@ -247,7 +255,7 @@ export class AgenticAiStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       envName: config.name,
       adminEmails: config.adminEmails,
-      notifier: { handler: this.notifierFunction.alias, deadLetterQueue: notifierDlq },
+      notifier: { handler: this.notifierFunction.alias },
       functions: [
         { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
         { label: 'worker', fn: this.workerFunction },
@@ -260,6 +268,7 @@ export class AgenticAiStack extends Stack {
         concurrencyLimit: limit ?? config.accountConcurrencyLimit,
       })),
       api: { name: names.stack, stage: 'v1' },
+      waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
       tables: [
         { label: 'data', tableName: names.dataTable },
         { label: 'counters', tableName: names.countersTable },

@@ -4,7 +4,7 @@
  * `runbookAnchor`. Comparisons are strictly "greater than" where the specification says "exceeds".
  */
 export type Severity = 'warning' | 'critical';
-export type Scope = 'function' | 'api' | 'table' | 'dlq' | 'environment';
+export type Scope = 'function' | 'api' | 'table' | 'dlq' | 'waf' | 'environment';
 
 export interface MetricRef {
   namespace: string;
@@ -169,6 +169,28 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
     treatMissingData: 'notBreaching',
     runbookAnchor: 'auth-failure-spike',
     description: 'More than 100 rejected API keys in 5 minutes in {env}.',
+  },
+  {
+    id: 'waf-blocked-spike',
+    title: 'WAF blocking many requests',
+    requirement: 'R8.2',
+    severity: 'warning',
+    scope: 'waf',
+    metric: {
+      namespace: 'AWS/WAFV2',
+      metricName: 'BlockedRequests',
+      statistic: 'Sum',
+      dimensions: { WebACL: '{webAcl}', Region: '{region}', Rule: 'ALL' },
+    },
+    periodSeconds: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    threshold: 100,
+    comparison: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+    runbookAnchor: 'waf-blocked-spike',
+    description:
+      'Web ACL {webAcl} blocked more than 100 requests in 5 minutes (attack, or a rule blocking real clients).',
   },
   {
     id: 'lambda-throttles',

@@ -16,6 +16,8 @@ export function sampleAlarmMessage(
     table: `agenticai-${opts.env}-${opts.resource}`,
     queue: `agenticai-${opts.env}-${opts.resource}`,
     limit: '100',
+    webAcl: `agenticai-${opts.env}`,
+    region: opts.region,
   };
   const name = `agenticai-${opts.env}-${spec.id}-${opts.resource}`;
   const dims = (d: Record<string, string>) =>

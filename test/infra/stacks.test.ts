@@ -598,3 +598,161 @@ describe('every alarm of the catalog is in the template as specified (agenticai-
     }
   });
 });
+
+describe('edge security: AWS WAF (agenticai-production)', () => {
+  const template = () => t('agenticai-production');
+  const acl = () => resources(template(), 'AWS::WAFv2::WebACL')[0]!.Properties;
+
+  it('R8.1 a regional web ACL is associated with the API stage', () => {
+    expect(acl()).toMatchObject({
+      Name: 'agenticai-production',
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+    });
+    const association = Object.values(template().findResources('AWS::WAFv2::WebACLAssociation'))[0] as any;
+    expect(JSON.stringify(association.Properties.ResourceArn)).toMatch(/restapis.*stages/);
+    expect(association.DependsOn.some((d: string) => /Stage/.test(d))).toBe(true);
+  });
+
+  it('R8.2 per-IP rate limit 2000 / 5 min answering 429 in the API error shape', () => {
+    const rate = acl().Rules.find((r: any) => r.Name === 'RateLimitPerIp');
+    expect(rate.Statement.RateBasedStatement).toEqual({
+      Limit: 2000,
+      AggregateKeyType: 'IP',
+      EvaluationWindowSec: 300,
+    });
+    expect(rate.Action.Block.CustomResponse).toEqual({
+      ResponseCode: 429,
+      CustomResponseBodyKey: 'rateLimited',
+    });
+    const body = JSON.parse(acl().CustomResponseBodies.rateLimited.Content);
+    expect(body.error.code).toBe('rate_limited');
+    expect(acl().CustomResponseBodies.rateLimited.ContentType).toBe('APPLICATION_JSON');
+  });
+
+  it('R8.2 IP reputation, common rules (XSS; 8 KB body rule only counted), known bad inputs and SQL injection', () => {
+    const groups = acl()
+      .Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement)
+      .map((r: any) => r.Statement.ManagedRuleGroupStatement);
+    expect(groups.map((g: any) => g.Name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesSQLiRuleSet',
+    ]);
+    const common = groups.find((g: any) => g.Name === 'AWSManagedRulesCommonRuleSet');
+    expect(common.RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+    ]);
+  });
+
+  it('R9.3 WAF logs go to aws-waf-logs-agenticai-<env> for 30 days with the x-api-key header redacted', () => {
+    template().hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: 'aws-waf-logs-agenticai-production',
+      RetentionInDays: 30,
+    });
+    const logging = resources(template(), 'AWS::WAFv2::LoggingConfiguration')[0]!.Properties;
+    expect(logging.RedactedFields).toEqual([{ SingleHeader: { Name: 'x-api-key' } }]);
+    // arn:…:log-group:<the WAF log group> with no trailing `:*` (WAF rejects it).
+    expect(text(logging.LogDestinationConfigs[0])).toMatch(
+      /^arn:<ref>:logs:us-east-1:\d{12}:log-group:<ref>$/,
+    );
+    expect(JSON.stringify(logging.LogDestinationConfigs)).toMatch(/FirewallLogs/);
+  });
+
+  it('R8.2 an alarm on blocked-request spikes, and WAF widgets on the dashboard', () => {
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'agenticai-production-waf-blocked-spike-waf',
+      Namespace: 'AWS/WAFV2',
+      MetricName: 'BlockedRequests',
+      Threshold: 100,
+    });
+    const dashboard = JSON.stringify(
+      resources(template(), 'AWS::CloudWatch::Dashboard')[0]!.Properties.DashboardBody,
+    );
+    expect(dashboard).toContain('WAF: blocked requests by rule');
+    expect(dashboard).toContain('RateLimitPerIp');
+  });
+});
+
+describe('cost control (agenticai-account)', () => {
+  const template = () => t('agenticai-account');
+
+  it('R5.1 one monthly $50 budget for the account, only in the account stack', () => {
+    template().resourceCountIs('AWS::Budgets::Budget', 1);
+    for (const name of envStacks) t(name).resourceCountIs('AWS::Budgets::Budget', 0);
+    expect(resources(template(), 'AWS::Budgets::Budget')[0]!.Properties.Budget).toMatchObject({
+      BudgetType: 'COST',
+      TimeUnit: 'MONTHLY',
+      BudgetLimit: { Amount: 50, Unit: 'USD' },
+    });
+  });
+
+  it('R5.2/R5.3 ACTUAL 80 % → general + email; ACTUAL 100 % → critical + email; FORECASTED 100 % → general', () => {
+    const notifications = resources(
+      template(),
+      'AWS::Budgets::Budget',
+    )[0]!.Properties.NotificationsWithSubscribers.map((n: any) => ({
+      type: n.Notification.NotificationType,
+      threshold: n.Notification.Threshold,
+      topic: JSON.stringify(n.Subscribers.find((s: any) => s.SubscriptionType === 'SNS').Address).match(
+        /(General|Critical)Topic/,
+      )![1],
+      email: n.Subscribers.some(
+        (s: any) => s.SubscriptionType === 'EMAIL' && s.Address === 'ops@example.com',
+      ),
+    }));
+    expect(notifications).toEqual([
+      { type: 'ACTUAL', threshold: 80, topic: 'General', email: true },
+      { type: 'ACTUAL', threshold: 100, topic: 'Critical', email: true },
+      { type: 'FORECASTED', threshold: 100, topic: 'General', email: false },
+    ]);
+  });
+
+  it('C cost anomaly detection: one SERVICE monitor with an immediate subscription to the general topic', () => {
+    template().hasResourceProperties('AWS::CE::AnomalyMonitor', {
+      MonitorType: 'DIMENSIONAL',
+      MonitorDimension: 'SERVICE',
+    });
+    const subscription = resources(template(), 'AWS::CE::AnomalySubscription')[0]!.Properties;
+    expect(subscription.Frequency).toBe('IMMEDIATE');
+    expect(JSON.stringify(subscription.Subscribers)).toMatch(/GeneralTopic/);
+    expect(JSON.parse(subscription.ThresholdExpression).Dimensions).toMatchObject({
+      Key: 'ANOMALY_TOTAL_IMPACT_ABSOLUTE',
+      Values: ['10'],
+    });
+    for (const name of envStacks) t(name).resourceCountIs('AWS::CE::AnomalyMonitor', 0);
+  });
+
+  it('the account topics and key let Budgets and Cost Anomaly Detection publish', () => {
+    const keyPolicy = JSON.stringify(resources(template(), 'AWS::KMS::Key')[0]!.Properties.KeyPolicy);
+    for (const policy of resources(template(), 'AWS::SNS::TopicPolicy')) {
+      const text = JSON.stringify(policy.Properties.PolicyDocument);
+      expect(text).toContain('budgets.amazonaws.com');
+      expect(text).toContain('costalerts.amazonaws.com');
+    }
+    expect(keyPolicy).toContain('budgets.amazonaws.com');
+    expect(keyPolicy).toContain('costalerts.amazonaws.com');
+  });
+
+  it('an existing anomaly monitor can be reused instead of creating a second one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-ce-'));
+    try {
+      const config = parseEnvironment({
+        name: 'production',
+        account: '123456789012',
+        region: 'us-east-1',
+        adminEmails: ['ops@example.com'],
+        existingAnomalyMonitorArn: 'arn:aws:ce::123456789012:anomalymonitor/abc',
+      });
+      const { account } = buildApp([config], { outdir: dir });
+      const template = Template.fromStack(account);
+      template.resourceCountIs('AWS::CE::AnomalyMonitor', 0);
+      template.hasResourceProperties('AWS::CE::AnomalySubscription', {
+        MonitorArnList: ['arn:aws:ce::123456789012:anomalymonitor/abc'],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

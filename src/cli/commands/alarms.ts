@@ -117,7 +117,9 @@ export function registerAlarms(program: Command) {
       const env = globals.env && globals.env !== 'local' ? globals.env : 'production';
       const resource =
         opts.resource ??
-        { function: 'api', api: 'api', table: 'data', dlq: 'pm-dlq', environment: env }[spec.scope];
+        (
+          { function: 'api', api: 'api', table: 'data', dlq: 'pm-dlq', waf: 'waf', environment: env } as const
+        )[spec.scope];
       const sample = sampleAlarmMessage(spec, {
         env,
         region: globals.region ?? 'us-east-1',
