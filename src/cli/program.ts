@@ -4,6 +4,7 @@ import { AdminError } from '../app/key-admin.ts';
 import { ConfigError } from '../config.ts';
 import { VERSION } from '../version.ts';
 import { registerAlarms } from './commands/alarms.ts';
+import { registerCost } from './commands/cost.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerStatus } from './commands/status.ts';
@@ -41,6 +42,7 @@ export function createProgram(): Command {
   registerProjects(program);
   registerDlq(program);
   registerAlarms(program);
+  registerCost(program);
   return program;
 }
 
