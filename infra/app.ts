@@ -27,6 +27,7 @@ export function buildApp(environments: EnvironmentConfig[], opts: { outdir?: str
     monthlyBudgetUsd: owner.monthlyBudgetUsd,
     anomalyThresholdUsd: owner.anomalyThresholdUsd,
     existingAnomalyMonitorArn: owner.existingAnomalyMonitorArn,
+    budgetEnvironmentTag: owner.budgetEnvironmentTag,
   });
   const stacks = environments.map(
     (config) =>

@@ -39,6 +39,8 @@ export const EnvironmentConfig = z.strictObject({
       blockAnonymousIps: z.boolean().default(false),
     })
     .default({ ratePerIpPer5Min: 2000, blockAnonymousIps: false }),
+  /** Filter the account budget to costs tagged `Environment=<value>` (activate the cost allocation tag first). */
+  budgetEnvironmentTag: z.string().min(1).optional(),
   /** Cost anomaly alert threshold in USD of total impact. */
   anomalyThresholdUsd: z.number().positive().default(10),
   /** Reuse an existing SERVICE anomaly monitor (an account allows one) instead of creating one. */

@@ -15,6 +15,7 @@ export interface AccountStackProps extends StackProps {
   monthlyBudgetUsd: number;
   anomalyThresholdUsd: number;
   existingAnomalyMonitorArn?: string;
+  budgetEnvironmentTag?: string;
 }
 
 export class AccountStack extends Stack {
@@ -67,6 +68,7 @@ export class AccountStack extends Stack {
       critical: this.alerts.critical,
       anomalyThresholdUsd: props.anomalyThresholdUsd,
       existingAnomalyMonitorArn: props.existingAnomalyMonitorArn,
+      environmentTag: props.budgetEnvironmentTag,
     });
     const reason =
       'API Gateway names its execution log groups and streams after API ids and stages created later; the patterns are limited to this account, region and AgenticAI names.';

@@ -744,6 +744,7 @@ describe('cost control (agenticai-account)', () => {
         region: 'us-east-1',
         adminEmails: ['ops@example.com'],
         existingAnomalyMonitorArn: 'arn:aws:ce::123456789012:anomalymonitor/abc',
+        budgetEnvironmentTag: 'production',
       });
       const { account } = buildApp([config], { outdir: dir });
       const template = Template.fromStack(account);

@@ -1,8 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CostExplorerSource, deployedBudget } from '../../adapters/aws/cost-explorer.ts';
+import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
+import { EMITTED_METRICS } from '../../observability/emitted-metrics.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { createOutput } from '../output.ts';
+import { createOutput, table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
 import { awsClientConfig } from '../run.ts';
 
@@ -64,6 +68,7 @@ export function renderCostReport(report: CostReport): string {
 
 export function registerCost(program: Command) {
   const cost = program.command('cost').description('what the deployment costs');
+  registerCostEstimate(cost);
 
   cost
     .command('report')
@@ -107,5 +112,83 @@ export function registerCost(program: Command) {
       } finally {
         source.destroy();
       }
+    });
+}
+
+/** Measured figures (docs/PERFORMANCE.md) the estimate uses per API request. */
+export const MEASURED = {
+  apiDurationMs: 45,
+  logBytesPerRequest: 760,
+  writesPerRequest: 1,
+  readsPerRequest: 0,
+  tokensPerStage: { input: 2_000, output: 1_500 },
+  stagesPerProject: 4,
+} as const;
+
+async function readTemplate(dir: string, stack: string): Promise<Template> {
+  try {
+    return JSON.parse(await readFile(join(dir, `${stack}.template.json`), 'utf8')) as Template;
+  } catch {
+    throw new CliError(`no synthesized template ${stack}.template.json in ${dir}; run npm run synth first`);
+  }
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+export function registerCostEstimate(cost: Command) {
+  cost
+    .command('estimate')
+    .description(
+      "price the synthesized template: the hardening's fixed monthly cost, cost per million requests, model cost per project",
+    )
+    .option('--requests-per-month <n>', 'API requests per month', parseCount, 1_000_000)
+    .option('--template-dir <dir>', 'where npm run synth wrote the templates', 'cdk.out')
+    .action(async (opts: { requestsPerMonth: number; templateDir: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const env = globals.env && globals.env !== 'local' ? globals.env : 'production';
+      const stackTemplate = await readTemplate(opts.templateDir, `agenticai-${env}`);
+      const account = await readTemplate(opts.templateDir, 'agenticai-account');
+      const resources = Object.values(stackTemplate.Resources);
+      const api = resources.find(
+        (r) =>
+          r.Type === 'AWS::Lambda::Function' &&
+          r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'agenticai-api',
+      );
+      const budget = Object.values(account.Resources).find((r) => r.Type === 'AWS::Budgets::Budget')
+        ?.Properties?.Budget?.BudgetLimit?.Amount;
+      const result = estimate([stackTemplate, account], {
+        ...MEASURED,
+        requestsPerMonth: opts.requestsPerMonth,
+        apiMemoryMb: api?.Properties?.MemorySize,
+        customMetrics: EMITTED_METRICS.length,
+        modelId: String(api?.Properties?.Environment?.Variables?.BEDROCK_MODEL_ID ?? ''),
+        budget: Number(budget ?? DEFAULT_BUDGET_USD),
+      });
+      const rows = (items: typeof result.fixed) =>
+        items.map((i) => [i.item, String(i.quantity), i.unit, `$${i.unitPrice}`, `$${i.monthly.toFixed(2)}`]);
+      createOutput(globals.json).print(
+        [
+          `AgenticAI ${env}: estimated monthly cost (us-east-1 list prices as of ${result.prices.asOf})`,
+          '',
+          'Fixed, whatever the traffic (the hardening):',
+          table(['item', 'quantity', 'unit', 'price', 'monthly'], rows(result.fixed)),
+          `Fixed total: $${result.fixedTotal.toFixed(2)} per month`,
+          '',
+          'Per million API requests:',
+          table(['item', 'quantity', 'unit', 'price', 'per million'], rows(result.perMillionRequests)),
+          `Per million requests: $${result.perMillionRequestsTotal.toFixed(2)}; at ${opts.requestsPerMonth.toLocaleString('en-US')} requests/month: $${result.variableMonthly.toFixed(2)}`,
+          '',
+          result.modelPerProject
+            ? `Model per project: $${result.modelPerProject.usd.toFixed(4)} (${result.modelPerProject.modelId}, ${MEASURED.stagesPerProject} stages × ${MEASURED.tokensPerStage.input} input + ${MEASURED.tokensPerStage.output} output tokens)`
+            : 'Model per project: no price known for the configured model',
+          '',
+          `Total: $${result.totalMonthly.toFixed(2)} per month before model use = ${result.shareOfBudget}% of the $${result.budget} budget.`,
+        ].join('\n'),
+        result,
+      );
     });
 }
