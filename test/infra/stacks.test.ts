@@ -735,7 +735,7 @@ describe('cost control (agenticai-account)', () => {
     expect(keyPolicy).toContain('costalerts.amazonaws.com');
   });
 
-  it('an existing anomaly monitor can be reused instead of creating a second one', async () => {
+  it('an existing anomaly monitor can be reused, and the budget filtered by the Environment tag', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-ce-'));
     try {
       const config = parseEnvironment({
@@ -751,6 +751,10 @@ describe('cost control (agenticai-account)', () => {
       template.resourceCountIs('AWS::CE::AnomalyMonitor', 0);
       template.hasResourceProperties('AWS::CE::AnomalySubscription', {
         MonitorArnList: ['arn:aws:ce::123456789012:anomalymonitor/abc'],
+      });
+      // R5.1 optionally only this environment's costs (the Environment cost allocation tag).
+      template.hasResourceProperties('AWS::Budgets::Budget', {
+        Budget: Match.objectLike({ CostFilters: { TagKeyValue: ['user:Environment$production'] } }),
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
