@@ -233,7 +233,7 @@ describe('Idempotency-Key', () => {
 
 describe('GET /api/projects and /api/projects/{id}', () => {
   it('lists newest first with cursor pagination', async () => {
-    const tenant = await startTestRuntime({ env: { AGENTICAI_LOCAL_CLIENT_ID: 'pager' } });
+    const tenant = await startTestRuntime({ workers: false });
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {

@@ -72,7 +72,7 @@ export async function startTestRuntime(
     },
     async close() {
       await runtime.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }

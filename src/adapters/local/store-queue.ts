@@ -49,6 +49,7 @@ export class LocalStageQueue implements StageQueue {
   private readonly opts: Required<LocalQueueOptions>;
   private stopping = false;
   private onError: (error: unknown) => void = () => {};
+  private polling?: Promise<void>;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -90,15 +91,22 @@ export class LocalStageQueue implements StageQueue {
       } catch (error) {
         onError(error);
       }
-      if (!this.stopping) this.timer = setTimeout(tick, this.opts.pollIntervalMs);
+      if (!this.stopping) this.timer = setTimeout(run, this.opts.pollIntervalMs);
     };
-    this.timer = setTimeout(tick, 0);
+    const run = () => {
+      this.polling = tick();
+    };
+    this.timer = setTimeout(run, 0);
   }
 
-  /** Stops polling and waits for messages being handled. */
+  /**
+   * Stops polling and waits for the poll under way and every message being handled, so nothing
+   * is delivered after stop() returns.
+   */
   async stop() {
     this.stopping = true;
     clearTimeout(this.timer);
+    await this.polling;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -116,6 +124,7 @@ export class LocalStageQueue implements StageQueue {
       }),
     );
     for (const item of Items.slice(0, free)) {
+      if (this.stopping) return;
       const receiveCount = Number(item.receiveCount) + 1;
       try {
         // Receive = make invisible, conditionally, so two pollers never take the same message.
