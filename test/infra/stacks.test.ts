@@ -481,7 +481,7 @@ describe('observability (agenticai-production)', () => {
     );
   });
 
-  it('R2/R4.4/R4.5 the dashboard shows each required metric at 5-minute (health) and 1-minute (performance) periods', () => {
+  it('R2/R4.3/R4.4/R4.5 the dashboard shows each required metric, cold starts included, at 5-minute (health) and 1-minute (performance) periods', () => {
     const dashboard = resources(template(), 'AWS::CloudWatch::Dashboard')[0]!;
     const body = JSON.stringify(
       template().toJSON().Resources[Object.keys(template().findResources('AWS::CloudWatch::Dashboard'))[0]!]
