@@ -3,8 +3,7 @@ import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
 import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
 import { SecretsManagerPepperSource } from '../adapters/aws/secrets-pepper.ts';
-import type { KeyAdmin } from '../app/key-admin.ts';
-import { KeyAdmin as KeyAdminImpl } from '../app/key-admin.ts';
+import { KeyAdmin } from '../app/key-admin.ts';
 import { systemClock } from '../app/ports.ts';
 import { localActor, localKeyAdmin, openLocalStores } from '../composition/local.ts';
 import { loadConfig } from '../config.ts';
@@ -51,7 +50,7 @@ export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarg
   const clientConfig = awsClientConfig(globals);
   const db = createDocumentClient(clientConfig);
   const secrets = new SecretsManagerClient(clientConfig);
-  const keyAdmin = new KeyAdminImpl(
+  const keyAdmin = new KeyAdmin(
     new DynamoKeyRepository(db, names.dataTable),
     new SecretsManagerPepperSource(secrets, names.pepperSecret),
     new DynamoAuditLog(db, names.dataTable, systemClock),

@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode, type FieldIssue } from '../domain/errors.ts';
+import type { AppError, ErrorCode, FieldIssue } from '../domain/errors.ts';
 import type { HttpContext } from './context.ts';
 
 export function errorBody(
@@ -30,5 +30,3 @@ export function toFieldIssues(issues: ReadonlyArray<Issue>): FieldIssue[] {
     return [{ path: base.join('.') || '(body)', message: issue.message }];
   });
 }
-
-export { AppError };

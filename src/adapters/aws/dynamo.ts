@@ -39,3 +39,8 @@ export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocument
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
+
+/** The listed attributes of a stored item (drops keys, index attributes and internal fields). */
+export function pickFields<T>(item: Record<string, unknown>, fields: readonly string[]): T {
+  return Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
+}

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyRepository } from '../../app/ports.ts';
 import type { ApiKeyRecord, ClientRecord } from '../../domain/api-key.ts';
-import { isConditionalCheckFailed } from './dynamo.ts';
+import { isConditionalCheckFailed, pickFields } from './dynamo.ts';
 import { DATA_TABLE, keys } from './tables.ts';
 
 const KEY_FIELDS = [
@@ -25,10 +25,6 @@ const KEY_FIELDS = [
 ] as const;
 const CLIENT_FIELDS = ['clientId', 'name', 'hourlyLimit', 'createdAt'] as const;
 
-function pick<T>(item: Record<string, unknown>, fields: readonly string[]): T {
-  return Object.fromEntries(fields.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as T;
-}
-
 /** Keys and clients in the data table (see docs/ARCHITECTURE.md): one item each, listed through GSI1. */
 export class DynamoKeyRepository implements KeyRepository {
   constructor(
@@ -40,14 +36,14 @@ export class DynamoKeyRepository implements KeyRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyId) }),
     );
-    return Item ? pick<ApiKeyRecord>(Item, KEY_FIELDS) : undefined;
+    return Item ? pickFields<ApiKeyRecord>(Item, KEY_FIELDS) : undefined;
   }
 
   async getClient(clientId: string) {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: keys.clientMeta(clientId) }),
     );
-    return Item ? pick<ClientRecord>(Item, CLIENT_FIELDS) : undefined;
+    return Item ? pickFields<ClientRecord>(Item, CLIENT_FIELDS) : undefined;
   }
 
   putKey(key: ApiKeyRecord) {
@@ -71,11 +67,11 @@ export class DynamoKeyRepository implements KeyRepository {
   }
 
   async listKeys() {
-    return (await this.listIndex(keys.allKeys)).map((i) => pick<ApiKeyRecord>(i, KEY_FIELDS));
+    return (await this.listIndex(keys.allKeys)).map((i) => pickFields<ApiKeyRecord>(i, KEY_FIELDS));
   }
 
   async listClients() {
-    return (await this.listIndex(keys.allClients)).map((i) => pick<ClientRecord>(i, CLIENT_FIELDS));
+    return (await this.listIndex(keys.allClients)).map((i) => pickFields<ClientRecord>(i, CLIENT_FIELDS));
   }
 
   async updateKey(

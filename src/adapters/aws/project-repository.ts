@@ -8,7 +8,7 @@ import type {
 } from '../../app/ports.ts';
 import type { Lease } from '../../domain/pipeline.ts';
 import type { Project } from '../../domain/project.ts';
-import { isConditionalCheckFailed } from './dynamo.ts';
+import { isConditionalCheckFailed, pickFields } from './dynamo.ts';
 import { DATA_TABLE, keys } from './tables.ts';
 
 const PROJECT_FIELDS = [
@@ -48,11 +48,7 @@ function projectItem(project: Project, lease?: Lease) {
   };
 }
 
-function toProject(item: Record<string, unknown>): Project {
-  const project: Record<string, unknown> = {};
-  for (const field of PROJECT_FIELDS) if (item[field] !== undefined) project[field] = item[field];
-  return project as Project;
-}
+const toProject = (item: Record<string, unknown>) => pickFields<Project>(item, PROJECT_FIELDS);
 
 /** Projects live in their client's partition, so every read is tenant-scoped by construction. */
 export class DynamoProjectRepository implements ProjectRepository {
@@ -212,20 +208,8 @@ export class DynamoProjectRepository implements ProjectRepository {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
     }
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
-    );
-    if (!Item) return this.claimIdempotencyKey(record, now);
-    return {
-      claimed: false,
-      existing: {
-        clientId: record.clientId,
-        key: record.key,
-        requestHash: String(Item.requestHash),
-        projectId: String(Item.projectId),
-        createdAt: String(Item.createdAt),
-        expiresAt: Number(Item.expiresAt),
-      },
-    };
+    // The claim is held; if it vanished or expired since, try again.
+    const existing = await this.getIdempotencyRecord(record.clientId, record.key, now);
+    return existing ? { claimed: false, existing } : this.claimIdempotencyKey(record, now);
   }
 }
