@@ -26,6 +26,8 @@ export interface EmbeddedStore {
   endpoint: string;
   /** True when this process started the store (and so must close it). */
   owned: boolean;
+  /** The running server whose store this is, when not owned. */
+  serverPid?: number;
   close(): Promise<void>;
 }
 
@@ -140,7 +142,8 @@ async function advertisedStore(dataDir: string): Promise<StoreRecord | undefined
 export async function connectOrStartStore(dataDir: string): Promise<EmbeddedStore> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const running = await advertisedStore(dataDir);
-    if (running) return { endpoint: running.endpoint, owned: false, close: async () => {} };
+    if (running)
+      return { endpoint: running.endpoint, owned: false, serverPid: running.pid, close: async () => {} };
     try {
       return await startEmbeddedStore({ dataDir });
     } catch (error) {

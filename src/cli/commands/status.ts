@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { connectOrStartStore, localDynamoClient } from '../../adapters/local/embedded-dynamo.ts';
@@ -21,11 +20,10 @@ export function registerStatus(program: Command) {
         const client = localDynamoClient(store.endpoint);
         const { TableNames = [] } = await client.send(new ListTablesCommand({}));
         client.destroy();
-        const server = store.owned ? undefined : await readAdvertised(config.dataDir);
         const data = {
           dataDir,
           serverRunning: !store.owned,
-          serverPid: server?.pid ?? null,
+          serverPid: store.serverPid ?? null,
           storeEndpoint: store.owned ? null : store.endpoint,
           tables: TableNames,
         };
@@ -41,12 +39,4 @@ export function registerStatus(program: Command) {
         await store.close();
       }
     });
-}
-
-async function readAdvertised(dataDir: string) {
-  try {
-    return JSON.parse(await readFile(join(dataDir, 'store.json'), 'utf8')) as { pid: number };
-  } catch {
-    return undefined;
-  }
 }
