@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: registers tsx so the CLI runs from TypeScript sources with no build step.
-import { register } from 'tsx/esm/api';
+// The `agenticai` CLI: the compiled build when it is current, the TypeScript sources otherwise.
+import { launch } from './launch.mjs';
 
-register();
-await import('../src/cli/main.ts');
+await launch('cli', 'src/cli/main.ts');

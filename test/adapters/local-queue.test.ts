@@ -7,6 +7,8 @@ import {
 } from '../../src/adapters/local/embedded-dynamo.ts';
 import { LocalStageQueue } from '../../src/adapters/local/store-queue.ts';
 import { systemClock } from '../../src/app/ports.ts';
+import { manualClock } from '../support/local-app.ts';
+import { waitFor } from '../support/wait.ts';
 
 let store: EmbeddedStore;
 let db: ReturnType<typeof createDocumentClient>;
@@ -41,7 +43,10 @@ describe('local stage queue', () => {
   });
 
   it('a delayed message becomes visible only after its delay', async () => {
-    const queue = new LocalStageQueue(db, 'q-queues', systemClock, { pollIntervalMs: 5 });
+    // The queue's clock stands still until the test moves it: how long polls take on a loaded
+    // machine cannot change what is visible.
+    const clock = manualClock('2026-11-23T10:00:00Z');
+    const queue = new LocalStageQueue(db, 'q-queues', clock, { pollIntervalMs: 5 });
     await queue.send(
       { projectId: 'later', clientId: 'c', stage: 'qa', correlationId: 'x' },
       { delaySeconds: 1 },
@@ -50,11 +55,18 @@ describe('local stage queue', () => {
     queue.start(async (m) => {
       handled.push(m.projectId);
     });
-    // (The first test's remaining messages share the table; only `later` matters here.)
-    await new Promise((r) => setTimeout(r, 300));
+    const deliveredSoon = async (projectId: string) => {
+      await queue.send({ projectId, clientId: 'c', stage: 'qa', correlationId: 'x' });
+      await waitFor(async () => (handled.includes(projectId) ? true : undefined));
+    };
+    // An undelayed message sent at the same instant is delivered by a poll that skips `later`…
+    await deliveredSoon('now');
+    clock.advance(999);
+    // …and so is one a millisecond before the delay ends.
+    await deliveredSoon('almost');
     expect(handled).not.toContain('later');
-    await new Promise((r) => setTimeout(r, 1000));
+    clock.advance(1);
+    await waitFor(async () => (handled.includes('later') ? true : undefined));
     await queue.stop();
-    expect(handled).toContain('later');
   });
 });

@@ -8,16 +8,21 @@ import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
 const cw = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
 let stdout = '';
+let stderr = '';
 
 beforeEach(() => {
   cw.reset();
   logs.reset();
   stdout = '';
+  stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     stdout += String(chunk);
     return true;
   });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
   process.env.AGENTICAI_ALARM_TEST_POLL_MS = '5';
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
@@ -133,8 +138,9 @@ describe('agenticai alarms', () => {
         '1',
         '--json',
       ]),
-    ).toBe(0);
-    expect(process.exitCode).toBe(1);
+    ).toBe(1);
+    expect(process.exitCode).toBeUndefined();
+    expect(stderr).toContain('2 of 2 alarm(s) did not reach the notifier');
     const results = JSON.parse(stdout) as { passed: boolean }[];
     expect(results).toHaveLength(2);
     expect(results.every((r) => !r.passed)).toBe(true);

@@ -197,10 +197,10 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
     at('2026-11-15T12:00:00Z');
     ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [day('2026-11-14', [['AWS Lambda', 30]])] });
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '30', Unit: 'USD' } });
-    expect(await runCli(['cost', 'report', '--budget', '50', '--check'])).toBe(0);
-    expect(process.exitCode).toBe(3);
-    process.exitCode = undefined;
+    expect(await runCli(['cost', 'report', '--budget', '50', '--check'])).toBe(3);
+    expect(stderr).toContain('over budget');
     expect(await runCli(['cost', 'report', '--budget', '100', '--check'])).toBe(0);
+    // The code is returned, never left in process.exitCode for the entry point to overwrite.
     expect(process.exitCode).toBeUndefined();
   });
 

@@ -35,10 +35,11 @@ describe('API key format', () => {
     fc.assert(fc.property(fc.string({ maxLength: 80 }), (s) => parseKey(s) === undefined));
     fc.assert(
       fc.property(fc.stringMatching(/^agk_[0-9A-Za-z]{16}_[0-9A-Za-z]{38}$/), (s) => {
-        // A random well-formed string passes the CRC only by chance (1 in 2^32).
+        // A random well-formed string passes the CRC only by chance (1 in 2^32): a fixed seed keeps
+        // that chance from ever failing a run, with the same 500 strings each time.
         return parseKey(s) === undefined;
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: 19 },
     );
   });
 });
@@ -51,7 +52,9 @@ describe('secret hashing', () => {
     const hash = hashSecret(secret, pepper);
     expect(hash).not.toContain(secret);
     expect(secretMatches(secret, pepper, hash)).toBe(true);
-    expect(secretMatches(`${secret.slice(0, -1)}x`, pepper, hash)).toBe(false);
+    // A different last character: chosen from the secret itself, so it can never be the same one.
+    const lastChanged = `${secret.slice(0, -1)}${secret.endsWith('x') ? 'y' : 'x'}`;
+    expect(secretMatches(lastChanged, pepper, hash)).toBe(false);
     expect(secretMatches(secret, Buffer.from('another-pepper-0123456789'), hash)).toBe(false);
     expect(secretMatches(secret, pepper, 'short')).toBe(false);
   });

@@ -177,6 +177,8 @@ describe('agenticai keys / clients (against a running local server)', () => {
 describe('agenticai keys without a running server', () => {
   it('works on the data dir directly, and each command leaves an audit line', async () => {
     const offline = await tempDataDir();
+    // Audit items are partitioned by UTC day; a run across midnight spans two partitions.
+    const firstDay = new Date().toISOString().slice(0, 10);
     try {
       const created = JSON.parse(
         (await runCli(['keys', 'create', '--name', 'off', '--json'], { AGENTICAI_DATA_DIR: offline })).stdout,
@@ -187,14 +189,17 @@ describe('agenticai keys without a running server', () => {
       const config = loadConfig({ AGENTICAI_DATA_DIR: offline });
       const stores = await openLocalStores(config, { shared: true });
       try {
-        const day = new Date().toISOString().slice(0, 10);
-        const { Items = [] } = await stores.db.send(
-          new QueryCommand({
-            TableName: config.dataTableName,
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': `AUDIT#${day}` },
-          }),
-        );
+        const Items = [];
+        for (const day of new Set([firstDay, new Date().toISOString().slice(0, 10)])) {
+          const page = await stores.db.send(
+            new QueryCommand({
+              TableName: config.dataTableName,
+              KeyConditionExpression: 'PK = :pk',
+              ExpressionAttributeValues: { ':pk': `AUDIT#${day}` },
+            }),
+          );
+          Items.push(...(page.Items ?? []));
+        }
         expect(Items.map((i) => i.action)).toEqual(['client.create', 'key.create', 'key.revoke', 'key.list']);
         expect(Items.every((i) => String(i.actor).startsWith('local'))).toBe(true);
         expect(JSON.stringify(Items)).not.toContain('agk_');

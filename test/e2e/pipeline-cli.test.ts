@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../support/local-app.ts';
 import { runCli, startServer, tempDataDir } from '../support/server-process.ts';
+import { waitFor } from '../support/wait.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -42,7 +42,11 @@ describe('pipeline over real HTTP and the projects/dlq CLI', () => {
       };
       expect(new Set(items.map((a) => a.stage))).toEqual(new Set(['pm', 'dev', 'qa', 'ops']));
       // The correlation id travels with the stage messages into the workers' logs.
-      const stageLogs = server.logs().filter((l) => l.event === 'stage_completed');
+      // (The last line may still be in the pipe when the status says completed: wait for it.)
+      const stageLogs = await waitFor(async () => {
+        const lines = server.logs().filter((l) => l.event === 'stage_completed');
+        return lines.length >= 4 ? lines : undefined;
+      });
       expect(stageLogs.map((l) => l.stage)).toEqual(['pm', 'dev', 'qa', 'ops']);
       expect(stageLogs.every((l) => l.correlationId === 'e2e-flow' && l.projectId === created.id)).toBe(true);
 
@@ -92,7 +96,7 @@ describe('pipeline over real HTTP and the projects/dlq CLI', () => {
           await fetch(`${server.url}/api/projects/${created.id}`, { headers })
         ).json()) as Project;
         return p.status === 'failed' ? p : undefined;
-      }, 30_000);
+      });
       expect(failed.failure?.stage).toBe('pm');
       expect(failed.failure?.reason).toMatch(/[Rr]egion/);
 
@@ -133,5 +137,5 @@ describe('pipeline over real HTTP and the projects/dlq CLI', () => {
     } finally {
       await server.stop();
     }
-  }, 60_000);
+  });
 });

@@ -18,8 +18,14 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+/**
+ * Mid-hour and standing still unless a test moves it: on the real clock, a run that crosses a UTC
+ * hour resets the rate windows between two requests and the counts stop adding up.
+ */
+const MID_HOUR = '2026-11-23T10:30:00Z';
+
 async function setup(opts: Parameters<typeof startTestRuntime>[0] = {}) {
-  const rt = await startTestRuntime(opts);
+  const rt = await startTestRuntime({ clock: manualClock(MID_HOUR), ...opts });
   const http = await serveOverHttp(rt);
   cleanups.push(
     () => rt.close(),
@@ -185,7 +191,7 @@ describe('R6 rate limiting over HTTP', () => {
       expect(res.status).toBe(status);
       expect(res.headers.get('x-ratelimit-limit')).toBe('100000');
       expect(Number(res.headers.get('x-ratelimit-remaining'))).toBeGreaterThan(0);
-      expect(res.headers.get('x-ratelimit-reset')).toBe(String(windowAt(new Date()).end));
+      expect(res.headers.get('x-ratelimit-reset')).toBe(String(windowAt(new Date(MID_HOUR)).end));
       expect(res.headers.get('ratelimit-policy')).toBe('"hourly";q=100000;w=3600');
       expect(res.headers.get('ratelimit')).toMatch(/^"hourly";r=\d+;t=\d+$/);
     }
@@ -213,7 +219,7 @@ describe('R6 rate limiting over HTTP', () => {
         clientId: rt.clientId,
         keyId: rt.keyId,
         limit: 3,
-        resetAt: windowAt(new Date()).end,
+        resetAt: windowAt(new Date(MID_HOUR)).end,
       }),
     );
     expect(metrics.counts.filter((m) => m.name === 'RateLimited')).toHaveLength(3);

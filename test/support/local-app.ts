@@ -123,17 +123,4 @@ export function captureMetrics() {
   };
 }
 
-/** Polls until `check` returns a value (or the timeout passes). */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { waitFor } from './wait.ts';

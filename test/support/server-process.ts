@@ -21,9 +21,9 @@ export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'agenticai-e2e-'));
 }
 
-/** Starts `src/http/server.ts` exactly as `npm start` does, on a free port, and waits until it listens. */
+/** Starts the server exactly as `npm start` does, on a free port, and waits until it listens. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/http/server.ts'], {
+  const child = spawn(process.execPath, ['bin/agenticai-server.mjs'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +45,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
         return [];
       }
     });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  // 'close', not 'exit': it comes after the child's stdout and stderr are fully read.
+  const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
   const url = await new Promise<string>((resolvePromise, reject) => {
     const timer = setInterval(() => {
       const started = logs().find((l) => l.event === 'server_started');
@@ -67,7 +68,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     logs,
     stderr: () => err,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
@@ -97,6 +98,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    child.once('exit', (code) => resolvePromise({ code, stdout, stderr }));
+    // After stdout and stderr are fully read ('exit' can come first, with output still in the pipes).
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
 }

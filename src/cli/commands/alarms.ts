@@ -1,10 +1,4 @@
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  type MetricAlarm,
-  SetAlarmStateCommand,
-} from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
@@ -32,6 +26,8 @@ const describeRule = (spec: AlarmSpec) =>
   `${spec.comparison === 'GreaterThanThreshold' ? '>' : '>='} ${spec.threshold}, ${spec.datapointsToAlarm} of ${spec.evaluationPeriods} × ${spec.periodSeconds}s`;
 
 async function deployedAlarms(globals: GlobalOptions, env: string): Promise<MetricAlarm[]> {
+  // The AWS SDK loads only for the commands that call AWS, so `--help` stays light.
+  const { CloudWatchClient, DescribeAlarmsCommand } = await import('@aws-sdk/client-cloudwatch');
   const cw = new CloudWatchClient(awsClientConfig(globals));
   try {
     const alarms: MetricAlarm[] = [];
@@ -174,6 +170,8 @@ export function registerAlarms(program: Command) {
       );
       if (targets.length === 0)
         throw new CliError(`no deployed alarms match in ${env}; is it deployed in this account and region?`);
+      const [{ CloudWatchClient, SetAlarmStateCommand }, { CloudWatchLogsClient, FilterLogEventsCommand }] =
+        await Promise.all([import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-cloudwatch-logs')]);
       const cw = new CloudWatchClient(awsClientConfig(globals));
       const logs = new CloudWatchLogsClient(awsClientConfig(globals));
       const results: { alarm: string; passed: boolean; detail: string }[] = [];
@@ -229,6 +227,12 @@ export function registerAlarms(program: Command) {
         ].join('\n'),
         results,
       );
-      if (results.some((r) => !r.passed)) process.exitCode = EXIT.failure;
+      const failed = results.filter((r) => !r.passed).length;
+      if (failed > 0) {
+        throw new CliError(
+          `${failed} of ${results.length} alarm(s) did not reach the notifier`,
+          EXIT.failure,
+        );
+      }
     });
 }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CostExplorerSource, deployedBudget } from '../../adapters/aws/cost-explorer.ts';
 import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
 import { EMITTED_METRICS } from '../../observability/emitted-metrics.ts';
@@ -11,7 +10,7 @@ import type { GlobalOptions } from '../program.ts';
 import { awsClientConfig } from '../run.ts';
 
 /** `--check` exit code when actual or projected spend exceeds the budget. */
-export const OVER_BUDGET_EXIT = 3;
+export const OVER_BUDGET_EXIT = EXIT.checkFailed;
 const DEFAULT_BUDGET_USD = 50;
 const money = (n: number) => `$${n.toFixed(2)}`;
 
@@ -91,6 +90,7 @@ export function registerCost(program: Command) {
         throw new CliError((error as Error).message, EXIT.usage);
       }
       const config = awsClientConfig(globals);
+      const { CostExplorerSource, deployedBudget } = await import('../../adapters/aws/cost-explorer.ts');
       const source = new CostExplorerSource(config.profile ? { profile: config.profile } : {});
       try {
         const { rows } = await source.dailyCosts(period);
@@ -100,7 +100,10 @@ export function registerCost(program: Command) {
         const report = buildCostReport({ period, rows, budget, forecastRest });
         createOutput(globals.json).print(renderCostReport(report), report);
         if (opts.check && (report.monthToDate > report.budget || report.projectedMonthEnd > report.budget)) {
-          process.exitCode = OVER_BUDGET_EXIT;
+          throw new CliError(
+            `over budget: ${money(report.monthToDate)} spent, ${money(report.projectedMonthEnd)} projected, budget ${money(report.budget)}`,
+            OVER_BUDGET_EXIT,
+          );
         }
       } catch (error) {
         if (error instanceof Error && /not enabled for cost explorer/i.test(error.message)) {

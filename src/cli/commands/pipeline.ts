@@ -1,13 +1,17 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { retryProject } from '../../app/pipeline.ts';
 import { systemClock } from '../../app/ports.ts';
 import { isProjectId } from '../../domain/ids.ts';
 import { type Project, STAGES, type Stage } from '../../domain/project.ts';
 import { CliError } from '../errors.ts';
 import { type Output, table } from '../output.ts';
 import { parseClientId } from '../parse.ts';
-import { openPipelineTarget, type PipelineTarget } from '../pipeline-target.ts';
+import type { PipelineTarget } from '../pipeline-target.ts';
+import type { GlobalOptions } from '../program.ts';
 import { actionWith } from '../run.ts';
+
+// Loaded per command, so `--help` stays light (the store and the AWS SDK load only when used).
+const openPipelineTarget = async (globals: GlobalOptions) =>
+  (await import('../pipeline-target.ts')).openPipelineTarget(globals);
 
 function parseStage(value: string): Stage {
   if (!STAGES.includes(value as Stage))
@@ -104,6 +108,7 @@ export function registerProjects(program: Command) {
     .requiredOption('--client <clientId>', 'the owning client', parseClientId)
     .action(
       withTarget<[string, { client: string }]>(async (t, out, projectId, opts) => {
+        const { retryProject } = await import('../../app/pipeline.ts');
         const result = await retryProject(
           t.projects,
           t.queue,

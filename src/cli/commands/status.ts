@@ -1,8 +1,5 @@
 import { resolve } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
-import { connectOrStartStore, localDynamoClient } from '../../adapters/local/embedded-dynamo.ts';
-import { loadConfig } from '../../config.ts';
 import { createOutput } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
 
@@ -13,6 +10,12 @@ export function registerStatus(program: Command) {
     .description('show the local instance: data dir, store, whether the server is running')
     .action(async (_opts, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const [{ ListTablesCommand }, { connectOrStartStore, localDynamoClient }, { loadConfig }] =
+        await Promise.all([
+          import('@aws-sdk/client-dynamodb'),
+          import('../../adapters/local/embedded-dynamo.ts'),
+          import('../../config.ts'),
+        ]);
       const config = loadConfig();
       const dataDir = resolve(config.dataDir);
       const store = await connectOrStartStore(config.dataDir);
