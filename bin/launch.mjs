@@ -8,10 +8,13 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = resolve(import.meta.dirname, '..');
+const repoRoot = resolve(import.meta.dirname, '..');
 
-/** The compiled file for `name` if it is current, else undefined. */
-export function currentBuild(name) {
+/**
+ * The compiled file for `name` if it is current, else undefined. AGENTICAI_NO_BUILD=1 always
+ * compiles at run time (bench:cli compares the two).
+ */
+export function currentBuild(name, root = repoRoot) {
   if (process.env.AGENTICAI_NO_BUILD === '1') return undefined;
   try {
     const dist = join(root, 'dist');
@@ -35,5 +38,5 @@ export async function launch(name, source) {
   }
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, source)).href);
+  await import(pathToFileURL(join(repoRoot, source)).href);
 }
