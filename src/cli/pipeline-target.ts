@@ -6,7 +6,7 @@ import { SqsDeadLetters, SqsStageQueue } from '../adapters/aws/sqs-queue.ts';
 import { LocalStageQueue } from '../adapters/local/store-queue.ts';
 import type { ProjectRepository, StageQueue } from '../app/ports.ts';
 import { systemClock } from '../app/ports.ts';
-import { localQueueTableName, openLocalStores } from '../composition/local.ts';
+import { localQueueTableName, openLocalStores } from '../composition/local-stores.ts';
 import { loadConfig } from '../config.ts';
 import { STAGES, type Stage } from '../domain/project.ts';
 import { resourceNames } from '../naming.ts';

@@ -1,11 +1,9 @@
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
 import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
-import { SecretsManagerPepperSource } from '../adapters/aws/secrets-pepper.ts';
 import { KeyAdmin } from '../app/key-admin.ts';
 import { systemClock } from '../app/ports.ts';
-import { localActor, localKeyAdmin, openLocalStores } from '../composition/local.ts';
+import { localActor, localKeyAdmin, openLocalStores } from '../composition/local-stores.ts';
 import { loadConfig } from '../config.ts';
 import { resourceNames } from '../naming.ts';
 import type { GlobalOptions } from './program.ts';
@@ -22,6 +20,8 @@ export interface AdminTarget {
 
 function secretWriter(config: { region?: string; profile?: string }) {
   return async (secretId: string, value: string) => {
+    // Loaded when used, so local commands never load this AWS SDK client.
+    const { PutSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     const client = new SecretsManagerClient(config);
     try {
       await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
@@ -46,6 +46,10 @@ export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarg
       close: () => stores.close(),
     };
   }
+  const [{ SecretsManagerClient }, { SecretsManagerPepperSource }] = await Promise.all([
+    import('@aws-sdk/client-secrets-manager'),
+    import('../adapters/aws/secrets-pepper.ts'),
+  ]);
   const names = resourceNames(globals.env);
   const clientConfig = awsClientConfig(globals);
   const db = createDocumentClient(clientConfig);

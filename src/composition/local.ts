@@ -1,24 +1,14 @@
-import { mkdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
 import type { DynamoCounterStore } from '../adapters/aws/counter-store.ts';
-import { createDocumentClient } from '../adapters/aws/dynamo.ts';
-import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
 import { powertoolsMetrics } from '../adapters/aws/metrics.ts';
-import {
-  connectOrStartStore,
-  type EmbeddedStore,
-  ensureTables,
-  startEmbeddedStore,
-} from '../adapters/local/embedded-dynamo.ts';
+import type { EmbeddedStore } from '../adapters/local/embedded-dynamo.ts';
 import { FileArtifactStore } from '../adapters/local/file-artifact-store.ts';
 import { FilePepperSource } from '../adapters/local/file-pepper.ts';
 import { type LocalQueueOptions, LocalStageQueue } from '../adapters/local/store-queue.ts';
 import type { Authenticator } from '../app/authenticator.ts';
-import { KeyAdmin } from '../app/key-admin.ts';
+import type { KeyAdmin } from '../app/key-admin.ts';
 import { createLogger, type Logger } from '../app/logger.ts';
 import type { PipelineService } from '../app/pipeline.ts';
 import {
@@ -33,7 +23,16 @@ import type { HttpApp } from '../http/app.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
 import { wireLifecycle } from './lifecycle.ts';
+import { localKeyAdmin, localQueueTableName, openLocalStores } from './local-stores.ts';
 import { wirePipeline } from './pipeline.ts';
+
+export {
+  type LocalStores,
+  localActor,
+  localKeyAdmin,
+  localQueueTableName,
+  openLocalStores,
+} from './local-stores.ts';
 
 export const nodeEntry: EntryAdapter = {
   platformRequestId: () => undefined,
@@ -46,85 +45,8 @@ export const nodeEntry: EntryAdapter = {
   },
 };
 
-/** Local mode's durable stage queues (SQS in AWS). */
-export const localQueueTableName = (config: RuntimeConfig) => `agenticai-${config.env}-queues`;
-
 /** How often local mode removes expired rate windows (dynalite has no TTL deletion). */
 const COUNTER_PURGE_INTERVAL_MS = 10 * 60_000;
-
-export interface LocalStores {
-  store: EmbeddedStore;
-  db: DynamoDBDocumentClient;
-  /** Commands sent to the store by name, when AGENTICAI_COUNT_STORE_CALLS is on. */
-  storeCalls: ReadonlyMap<string, number>;
-  close(): Promise<void>;
-}
-
-/**
- * The embedded store with its tables. `shared` (the CLI) uses a running server's store when there
- * is one; the server owns and advertises its own; `inMemory` is for tests.
- */
-export async function openLocalStores(
-  config: RuntimeConfig,
-  opts: { inMemory?: boolean; shared?: boolean } = {},
-): Promise<LocalStores> {
-  await mkdir(config.dataDir, { recursive: true });
-  const store = opts.inMemory
-    ? await startEmbeddedStore({})
-    : opts.shared
-      ? await connectOrStartStore(config.dataDir)
-      : await startEmbeddedStore({ dataDir: config.dataDir, advertise: true });
-  try {
-    await ensureTables(store.endpoint, {
-      data: config.dataTableName,
-      counters: config.countersTableName,
-      queues: localQueueTableName(config),
-    });
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  const storeCalls = new Map<string, number>();
-  const db = createDocumentClient({
-    endpoint: store.endpoint,
-    ...(config.countStoreCalls && {
-      onCommand: (name) => storeCalls.set(name, (storeCalls.get(name) ?? 0) + 1),
-    }),
-  });
-  return {
-    store,
-    db,
-    storeCalls,
-    async close() {
-      db.destroy();
-      await store.close();
-    },
-  };
-}
-
-export function localKeyAdmin(
-  config: RuntimeConfig,
-  db: DynamoDBDocumentClient,
-  actor: string,
-  clock: Clock = systemClock,
-) {
-  return new KeyAdmin(
-    new DynamoKeyRepository(db, config.dataTableName),
-    new FilePepperSource(config.dataDir),
-    new DynamoAuditLog(db, config.dataTableName, clock),
-    clock,
-    config.defaultHourlyLimit,
-    actor,
-  );
-}
-
-export function localActor(): string {
-  try {
-    return `local:${userInfo().username}`;
-  } catch {
-    return 'local';
-  }
-}
 
 export interface LocalRuntime {
   app: HttpApp;
