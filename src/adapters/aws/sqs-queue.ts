@@ -31,15 +31,31 @@ export class SqsStageQueue implements StageQueue {
     );
   }
 
-  /** Delays the next delivery of a failed message (backoff), instead of the fixed visibility timeout. */
-  async retryAfter(stage: Stage, receiptHandle: string, seconds: number) {
+  /**
+   * Delays the next delivery of a failed message (backoff), instead of the fixed visibility timeout.
+   * The queue is the one the message came from — the record's `eventSourceARN` — never what its body
+   * says: a receipt handle is only valid on the queue that issued it.
+   */
+  async retryAfter(eventSourceArn: string, receiptHandle: string, seconds: number) {
+    const queueUrl = this.urlForArn(eventSourceArn);
+    if (!queueUrl) throw new Error(`no stage queue has the ARN ${eventSourceArn}`);
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: this.urls[stage],
+        QueueUrl: queueUrl,
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))),
       }),
     );
+  }
+
+  /** The stage queue's URL for an ARN (`arn:aws:sqs:region:account:name` ↔ `…/account/name`). */
+  urlForArn(arn: string): string | undefined {
+    const [, partition, service, , account, name] = arn.split(':');
+    if (!partition || service !== 'sqs' || !account || !name) return undefined;
+    return Object.values(this.urls).find((url) => {
+      const [urlAccount, urlName] = new URL(url).pathname.split('/').filter(Boolean);
+      return urlAccount === account && urlName === name;
+    });
   }
 }
 
