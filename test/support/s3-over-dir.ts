@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import {
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
+  PutObjectCommand,
   type S3ClientResolvedConfig,
   type ServiceInputTypes,
   type ServiceOutputTypes,
@@ -11,7 +12,7 @@ import {
 import type { AwsStub } from 'aws-sdk-client-mock';
 
 /**
- * Answers an S3 client's ListObjectsV2/GetObject from a local directory, the way S3 would: keys in
+ * Answers an S3 client's PutObject/ListObjectsV2/GetObject from a local directory, the way S3 would: keys in
  * UTF-8 byte order, at most `MaxKeys` (≤ 1000) per page with a continuation token, LastModified to
  * the second, NoSuchKey for a missing object. The local artifact store uses the bucket's key layout,
  * so a local data dir's `artifacts/` reads as the bucket.
@@ -61,5 +62,12 @@ export function serveBucketFromDir(
     if (input.Bucket !== bucket || !body)
       throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
     return { Body: { transformToByteArray: async () => new Uint8Array(body) }, ContentLength: body.length };
+  });
+  s3.on(PutObjectCommand).callsFake(async (input: PutObjectCommand['input']) => {
+    if (input.Bucket !== bucket) throw new Error(`unexpected bucket ${input.Bucket}`);
+    const file = join(root, input.Key ?? '');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, input.Body as string | Uint8Array);
+    return { ETag: '"etag"', ServerSideEncryption: input.ServerSideEncryption };
   });
 }
