@@ -15,7 +15,12 @@ export type AuthResult =
 export interface AuthenticatorOptions {
   /** How long a key record is trusted from cache: the revocation delay. Default 30 s, at most 60. */
   cacheTtlMs?: number;
-  /** How long "no such key" is remembered (shorter, so a new key works quickly). Default 5 s. */
+  /**
+   * How long "no such key" is remembered (spares the store a flood of well-formed unknown keys).
+   * Default 5 s. Safe because key reads are strongly consistent and a key's secret exists only
+   * after its record is written: no lookup can precede the key it names, so a real key is never
+   * remembered as unknown.
+   */
   negativeCacheTtlMs?: number;
   /** Minimum interval between lastUsedAt writes per key. Default 60 s. */
   touchIntervalMs?: number;

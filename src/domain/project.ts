@@ -90,3 +90,14 @@ export const Artifact = z
   })
   .meta({ id: 'Artifact' });
 export type Artifact = z.infer<typeof Artifact>;
+
+/**
+ * The one order of artifact listings, whatever stores them: pipeline stage, then name by UTF-16
+ * code unit (`B` before `a`). Never `localeCompare`: its order depends on the runtime's ICU data
+ * and locale, so S3 and local listings would differ for mixed-case names.
+ */
+export function compareArtifacts(a: Pick<Artifact, 'stage' | 'name'>, b: Pick<Artifact, 'stage' | 'name'>) {
+  return (
+    STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
+}

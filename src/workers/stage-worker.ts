@@ -47,8 +47,14 @@ export function createStageWorker(deps: { pipeline: PipelineService; queue: SqsS
       return await deps.pipeline.handle(message, receiveCount);
     } catch (error) {
       const delay = backoffMs(receiveCount, RETRY_BACKOFF) / 1000;
-      await deps.queue.retryAfter(message.stage, record.receiptHandle, delay).catch((e: unknown) => {
-        deps.logger.warn('could not delay retry', { event: 'retry_delay_failed', error: e });
+      // The record's queue, not the body's stage: the receipt handle belongs to the queue it came from.
+      await deps.queue.retryAfter(record.eventSourceARN, record.receiptHandle, delay).catch((e: unknown) => {
+        deps.logger.warn('could not delay retry', {
+          event: 'retry_delay_failed',
+          messageId: record.messageId,
+          queue: record.eventSourceARN,
+          error: e,
+        });
       });
       throw error;
     }

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonPost, startTestRuntime, type TestRuntime } from '../support/local-app.ts';
+import { FileArtifactStore } from '../../src/adapters/local/file-artifact-store.ts';
+import { isContentTypeBinary } from '../../src/http/lambda-body.ts';
+import { lambdaContext, restApiGateway, synthesizedRestApiSettings } from '../support/apigw-harness.ts';
+import { jsonPost, startTestRuntime, type TestRuntime, waitFor } from '../support/local-app.ts';
+import { serveBucketFromDir } from '../support/s3-over-dir.ts';
 
 const recorded = JSON.parse(
   readFileSync(join(import.meta.dirname, '../fixtures/apigw-rest-proxy-event.json'), 'utf8'),
@@ -13,44 +18,15 @@ const recorded = JSON.parse(
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+const BUCKET = 'agenticai-test-artifacts';
 let rt: TestRuntime;
 const sqs = mockClient(SQSClient);
+const s3 = mockClient(S3Client);
 let handler: Handler;
-
-/** A REST proxy event for another request, built from the recorded one. */
-function eventFor(
-  method: string,
-  path: string,
-  opts: { body?: string; headers?: Record<string, string>; query?: Record<string, string> } = {},
-): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {
-    ...(recorded.headers as Record<string, string>),
-    'X-API-Key': rt.apiKey,
-    ...opts.headers,
-  };
-  if (headers['X-API-Key'] === '') delete headers['X-API-Key'];
-  if (!opts.body) delete headers['Content-Type'];
-  return {
-    ...recorded,
-    httpMethod: method,
-    path,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v as string]])),
-    queryStringParameters: opts.query ?? null,
-    multiValueQueryStringParameters: opts.query
-      ? Object.fromEntries(Object.entries(opts.query).map(([k, v]) => [k, [v]]))
-      : null,
-    body: opts.body ?? null,
-    requestContext: { ...recorded.requestContext, httpMethod: method, requestId: crypto.randomUUID() },
-  };
-}
-
-/** API Gateway accepts single- or multi-value headers; Hono answers in the shape the event used. */
-function header(result: APIGatewayProxyResult, name: string): string | undefined {
-  const single = Object.entries(result.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
-  const multi = Object.entries(result.multiValueHeaders ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
-  return single !== undefined ? String(single) : multi?.map(String).join(', ');
-}
+let gateway: ReturnType<typeof restApiGateway>;
+const settings = synthesizedRestApiSettings();
+/** Projects run to completion locally (template model), one per artifact kind. */
+const done: { id: string; type: string }[] = [];
 
 /** Ids and times differ between two runs; everything else must be identical. */
 function normalize(text: string) {
@@ -61,12 +37,26 @@ function normalize(text: string) {
     .replace(/"latencyMs":[\d.]+/g, '"latencyMs":0');
 }
 
+/** The headers clients rely on; the rest (request ids, rate-limit remaining) differ per call. */
+const COMPARED_HEADERS = [
+  'content-type',
+  'allow',
+  'location',
+  'retry-after',
+  'x-content-type-options',
+  'cache-control',
+  'x-ratelimit-limit',
+  'idempotent-replayed',
+];
+
 beforeAll(async () => {
-  rt = await startTestRuntime({ workers: false });
+  rt = await startTestRuntime();
   // Secrets Manager holds the same pepper document as the local data dir.
   const pepper = readFileSync(join(rt.dataDir, 'pepper.json'), 'utf8');
   mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: pepper });
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  // The bucket holds what the local workers wrote: the same key layout, served as S3 would.
+  serveBucketFromDir(s3, BUCKET, join(rt.dataDir, 'artifacts'), { pageSize: 3 });
   // The Lambda module wires itself from the environment, as in AWS, here against the local store.
   Object.assign(process.env, {
     AGENTICAI_MODE: 'aws',
@@ -81,23 +71,78 @@ beforeAll(async () => {
     QUEUE_URL_DEV: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-dev',
     QUEUE_URL_QA: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-qa',
     QUEUE_URL_OPS: 'https://sqs.us-east-1.amazonaws.com/123456789012/agenticai-dev-ops',
-    ARTIFACT_BUCKET_NAME: 'unused-in-this-test',
+    ARTIFACT_BUCKET_NAME: BUCKET,
+    RUNNING_PROJECTS: '10000',
+    PROJECTS_PER_DAY: '100000',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   ({ handler } = (await import('../../src/http/lambda.ts')) as unknown as { handler: Handler });
-});
+  gateway = restApiGateway(handler, settings);
+
+  // Every kind of artifact: the template model's Markdown and source files of three project types,
+  // plus YAML, JSON and JavaScript with mixed-case names (listing order differs by comparator).
+  for (const type of ['api', 'web', 'data']) {
+    const { body } = await rt.json<{ id: string }>(
+      '/api/projects',
+      jsonPost({ name: `Kinds ${type}`, type, description: `A ${type} project` }),
+    );
+    await waitFor(
+      async () => {
+        const { body: p } = await rt.json<{ status: string }>(`/api/projects/${body.id}`);
+        return p.status === 'completed' ? p : undefined;
+      },
+      60_000,
+      `project ${type} completed`,
+    );
+    done.push({ id: body.id, type });
+  }
+  const extra = new FileArtifactStore(join(rt.dataDir, 'artifacts'));
+  await extra.write(rt.clientId, done[0]!.id, 'ops', 'openapi.yaml', 'openapi: 3.1.0\ninfo:\n  title: ü\n');
+  await extra.write(rt.clientId, done[0]!.id, 'ops', 'Zeta.yml', 'a: 1\n');
+  await extra.write(rt.clientId, done[0]!.id, 'ops', 'alpha.json', '{"a":"é"}\n');
+  await extra.write(rt.clientId, done[0]!.id, 'ops', 'Beta.js', 'export const b = 1;\n');
+}, 120_000);
 afterAll(() => rt.close());
 
-describe('Lambda entry point (API Gateway REST proxy)', () => {
+/** The same request to the local server. */
+function local(path: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  return rt.app.request(`http://127.0.0.1${path}`, { ...init, headers });
+}
+
+async function compare(path: string, init: RequestInit = {}) {
+  const withKey = (h?: RequestInit['headers']) => {
+    const headers = new Headers(h);
+    if (!headers.has('x-api-key')) headers.set('x-api-key', rt.apiKey);
+    if (headers.get('x-api-key') === '') headers.delete('x-api-key');
+    return headers;
+  };
+  const viaGateway = await gateway.fetch(path, { ...init, headers: withKey(init.headers) });
+  const viaLocal = await local(path, { ...init, headers: withKey(init.headers) });
+  const [gatewayBody, localBody] = [await viaGateway.text(), await viaLocal.text()];
+  expect({ path, status: viaGateway.status }).toEqual({ path, status: viaLocal.status });
+  expect(normalize(gatewayBody)).toBe(normalize(localBody));
+  for (const name of COMPARED_HEADERS)
+    expect([name, normalize(viaGateway.headers.get(name) ?? '')]).toEqual([
+      name,
+      normalize(viaLocal.headers.get(name) ?? ''),
+    ]);
+  expect(viaGateway.headers.get('x-request-id')).toBe(gateway.events.at(-1)!.requestContext.requestId);
+  return { viaGateway, viaLocal, gatewayBody, localBody };
+}
+
+describe('Lambda entry point behind API Gateway (REST proxy harness)', () => {
   it('answers the recorded event: 202, API Gateway request id, correlation id echoed', async () => {
     const withKey = { ...recorded, headers: { ...recorded.headers, 'X-API-Key': rt.apiKey } };
-    const result = await handler(withKey, {} as Context);
+    const result = await handler(withKey, lambdaContext());
     expect(result.statusCode).toBe(202);
+    expect(result.isBase64Encoded).toBe(false);
     const body = JSON.parse(result.body);
     expect(body).toMatchObject({ name: 'Todo API', status: 'queued', clientId: rt.clientId });
-    expect(header(result, 'x-request-id')).toBe(recorded.requestContext.requestId);
-    expect(header(result, 'x-correlation-id')).toBe('corr-recorded-1');
-    expect(header(result, 'location')).toBe(`/api/projects/${body.id}`);
+    const header = (name: string) => result.multiValueHeaders?.[name]?.join(', ');
+    expect(header('x-request-id')).toBe(recorded.requestContext.requestId);
+    expect(header('x-correlation-id')).toBe('corr-recorded-1');
+    expect(header('location')).toBe(`/api/projects/${body.id}`);
     // The project's first stage message went to the PM queue with the caller's correlation id.
     const sent = sqs.commandCalls(SendMessageCommand).map((c) => c.args[0].input);
     expect(sent.at(-1)).toMatchObject({
@@ -112,35 +157,61 @@ describe('Lambda entry point (API Gateway REST proxy)', () => {
     });
   });
 
-  const cases: [
-    string,
-    string,
-    { body?: string; headers?: Record<string, string>; query?: Record<string, string> },
-  ][] = [
+  it('the synthesized REST API declares no binary media types (the harness applies what it declares)', () => {
+    expect(settings.binaryMediaTypes).toEqual([]);
+    expect(settings.stageName).toBe('v1');
+  });
+
+  it('every artifact kind reads back as text through API Gateway, byte for byte as locally (Markdown, YAML included)', async () => {
+    const seen = new Set<string>();
+    for (const project of done) {
+      const { viaGateway, gatewayBody } = await compare(`/api/projects/${project.id}/artifacts`);
+      expect(viaGateway.status).toBe(200);
+      const items = JSON.parse(gatewayBody).items as { name: string; contentType: string; size: number }[];
+      expect(items.length).toBeGreaterThanOrEqual(4);
+      for (const item of items) {
+        const { viaGateway: res, gatewayBody: text } = await compare(
+          `/api/projects/${project.id}/artifacts/${encodeURIComponent(item.name)}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe(item.contentType);
+        expect(Buffer.byteLength(text)).toBe(item.size);
+        expect(gateway.results.at(-1)!.isBase64Encoded).toBe(false);
+        seen.add(item.contentType.split(';')[0]!);
+      }
+    }
+    expect([...seen].sort()).toEqual([
+      'application/json',
+      'text/javascript',
+      'text/markdown',
+      'text/plain',
+      'text/yaml',
+    ]);
+  });
+
+  it('artifact listings have one order in S3 and locally: stage, then name by code unit (mixed case)', async () => {
+    const { gatewayBody } = await compare(`/api/projects/${done[0]!.id}/artifacts`);
+    const ops = (JSON.parse(gatewayBody).items as { name: string; stage: string }[])
+      .filter((a) => a.stage === 'ops')
+      .map((a) => a.name);
+    expect(ops).toEqual(['Beta.js', 'Zeta.yml', 'alpha.json', 'deploy.md', 'openapi.yaml']);
+  });
+
+  const cases: [string, string, RequestInit][] = [
     ['GET', '/health', {}],
-    [
-      'POST',
-      '/api/projects',
-      {
-        body: JSON.stringify({ name: 'x', type: 'web', description: 'y' }),
-        headers: { 'Content-Type': 'application/json' },
-      },
-    ],
-    ['POST', '/api/projects', { body: '{bad', headers: { 'Content-Type': 'application/json' } }],
-    ['POST', '/api/projects', { body: '{}', headers: { 'Content-Type': 'text/plain' } }],
-    [
-      'POST',
-      '/api/projects',
-      {
-        body: JSON.stringify({ name: '', type: 'x', description: 'y', extra: 1 }),
-        headers: { 'Content-Type': 'application/json' },
-      },
-    ],
-    ['POST', '/api/projects', { body: 'x'.repeat(70_000), headers: { 'Content-Type': 'application/json' } }],
-    ['GET', '/api/projects', { query: { limit: '500' } }],
+    ['GET', '/openapi.json', {}],
+    ['GET', '/api/projects?limit=2', {}],
+    ['GET', '/api/projects?limit=500', {}],
+    ['GET', '/api/projects?limit=1&limit=2', {}],
+    ['GET', '/api/projects?cursor=%21%21', {}],
     ['GET', '/api/projects/01ARZ3NDEKTSV4RRFFQ69G5FAV', {}],
+    ['GET', '/api/projects/01ARZ3NDEKTSV4RRFFQ69G5FAV/artifacts', {}],
+    ['GET', '/api/projects/a%20b%2Fc', {}],
+    ['GET', '/api/projects/%E2%9C%93/artifacts/x', {}],
     ['DELETE', '/api/projects', {}],
+    ['PUT', '/health', {}],
     ['GET', '/nowhere', {}],
+    ['GET', '/', {}],
     ['GET', '/health', { headers: { 'X-API-Key': '' } }],
     ['GET', '/health', { headers: { 'X-API-Key': 'agk_malformed' } }],
     [
@@ -148,48 +219,90 @@ describe('Lambda entry point (API Gateway REST proxy)', () => {
       '/health',
       { headers: { 'X-API-Key': 'agk_AAAAAAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBCCCCCC' } },
     ],
+    ['POST', '/api/projects', jsonPost({ name: 'x', type: 'web', description: 'y' })],
+    ['POST', '/api/projects', jsonPost({ name: 'ü✓', type: 'cli', description: 'non-ASCII € body' })],
+    ['POST', '/api/projects', jsonPost('{bad')],
+    ['POST', '/api/projects', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' }],
+    ['POST', '/api/projects', jsonPost({ name: '', type: 'x', description: 'y', extra: 1 })],
+    ['POST', '/api/projects', jsonPost('x'.repeat(70_000))],
+    [
+      'POST',
+      '/api/projects',
+      jsonPost({ name: 'n', type: 'api', description: 'd' }, { 'Idempotency-Key': 'bad key!' }),
+    ],
   ];
 
-  it.each(cases)('%s %s gives the same answer as the local server', async (method, path, opts) => {
-    const result = await handler(eventFor(method, path, opts), {} as Context);
-    const query = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
-    const headers = { 'X-API-Key': rt.apiKey, ...opts.headers };
-    const local = await rt.app.request(`http://127.0.0.1${path}${query}`, {
-      method,
-      headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== '')),
-      ...(opts.body !== undefined && { body: opts.body }),
-    });
-    expect(result.statusCode).toBe(local.status);
-    expect(normalize(result.body)).toBe(normalize(await local.text()));
-    for (const name of [
-      'content-type',
-      'allow',
-      'x-content-type-options',
-      'cache-control',
-      'www-authenticate',
-      'x-ratelimit-limit',
-    ]) {
-      expect(header(result, name)).toBe(local.headers.get(name) ?? undefined);
-    }
+  it.each(cases)('%s %s: same status, headers and body as the local server', async (method, path, init) => {
+    await compare(path, { method, ...init });
   });
 
-  it('a project created through Lambda is readable through the local server (same store, same shape)', async () => {
-    const created = JSON.parse(
-      (
-        await handler(
-          eventFor('POST', '/api/projects', {
-            body: JSON.stringify({ name: 'shared', type: 'cli', description: 'd' }),
-            headers: { 'Content-Type': 'application/json' },
-          }),
-          {} as Context,
-        )
-      ).body,
+  it('a project created through API Gateway and one created locally read the same both ways', async () => {
+    const first = await gateway.fetch('/api/projects', {
+      ...jsonPost({ name: 'shared', type: 'cli', description: 'd' }, { 'Idempotency-Key': 'harness-1' }),
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'harness-1', 'X-API-Key': rt.apiKey },
+    });
+    expect(first.status).toBe(202);
+    expect(first.headers.get('idempotent-replayed')).toBe('false');
+    const created = (await first.json()) as { id: string };
+    // The replay is answered identically by both paths (same store, same idempotency record).
+    const replay = await compare(
+      '/api/projects',
+      jsonPost({ name: 'shared', type: 'cli', description: 'd' }, { 'Idempotency-Key': 'harness-1' }),
     );
-    const { res, body } = await rt.json(`/api/projects/${created.id}`);
-    expect(res.status).toBe(200);
-    expect(body).toEqual(created);
-    expect(
-      (await rt.request('/api/projects', jsonPost({ name: 'n', type: 'api', description: 'd' }))).status,
-    ).toBe(202);
+    expect(replay.viaGateway.headers.get('idempotent-replayed')).toBe('true');
+    expect(JSON.parse(replay.gatewayBody).id).toBe(created.id);
+    await compare(`/api/projects/${created.id}`);
+    await compare(`/api/projects/${done[1]!.id}`);
+  });
+
+  it('repeated headers and query values arrive as API Gateway sends them (multiValue fields)', async () => {
+    const res = await gateway.fetch('/api/projects?limit=1&limit=3', {
+      headers: [
+        ['X-API-Key', rt.apiKey],
+        ['X-Correlation-Id', 'corr-a'],
+        ['X-Correlation-Id', 'corr-b'],
+      ],
+    });
+    const event = gateway.events.at(-1)!;
+    expect(event.multiValueQueryStringParameters).toEqual({ limit: ['1', '3'] });
+    expect(event.queryStringParameters).toEqual({ limit: '3' });
+    expect(event.multiValueHeaders['X-Correlation-Id']).toEqual(['corr-a', 'corr-b']);
+    expect(event.requestContext).toMatchObject({ stage: 'v1', path: '/v1/api/projects' });
+    // The application reads the same values the local server would get for the same request line.
+    const viaLocal = await local('/api/projects?limit=1&limit=3', {
+      headers: { 'X-API-Key': rt.apiKey, 'X-Correlation-Id': 'corr-a, corr-b' },
+    });
+    expect(res.status).toBe(viaLocal.status);
+    expect(normalize(await res.text())).toBe(normalize(await viaLocal.text()));
+  });
+
+  it('R1.1 WWW-Authenticate does not reach clients through the REST proxy: API Gateway remaps it', async () => {
+    // What AWS does differently: a proxy integration's WWW-Authenticate is renamed. The 401 and its
+    // JSON error are intact; the challenge header arrives as x-amzn-Remapped-WWW-Authenticate.
+    const viaGateway = await gateway.fetch('/health');
+    const viaLocal = await local('/health');
+    expect(viaGateway.status).toBe(401);
+    expect(viaLocal.headers.get('www-authenticate')).toBeTruthy();
+    expect(viaGateway.headers.get('www-authenticate')).toBeNull();
+    expect(viaGateway.headers.get('x-amzn-remapped-www-authenticate')).toBe(
+      viaLocal.headers.get('www-authenticate'),
+    );
+  });
+});
+
+describe('which response bodies the Lambda adapter base64-encodes', () => {
+  it.each([
+    ['text/markdown; charset=utf-8', false],
+    ['text/yaml; charset=utf-8', false],
+    ['application/yaml', false],
+    ['application/x-yaml', false],
+    ['application/json', false],
+    ['application/problem+json', false],
+    ['text/plain; charset=utf-8', false],
+    ['image/png', true],
+    ['application/octet-stream', true],
+    ['application/zip', true],
+  ])('%s → binary %s', (type, binary) => {
+    expect(isContentTypeBinary(type)).toBe(binary);
   });
 });

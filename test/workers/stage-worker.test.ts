@@ -4,8 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsStageQueue } from '../../src/adapters/aws/sqs-queue.ts';
 import type { PipelineService } from '../../src/app/pipeline.ts';
-import { createStageWorker } from '../../src/workers/stage-worker.ts';
+import { createStageWorker, RETRY_BACKOFF } from '../../src/workers/stage-worker.ts';
 import { silentLogger } from '../support/local-app.ts';
+import { SqsSimulator } from '../support/sqs-sim.ts';
 
 const sqs = mockClient(SQSClient);
 const urls = {
@@ -82,5 +83,117 @@ describe('SQS stage worker (partial batch responses)', () => {
       MessageBody: JSON.stringify({ projectId: 'p', clientId: 'c', stage: 'qa', correlationId: 'corr-9' }),
       MessageAttributes: { correlationId: { DataType: 'String', StringValue: 'corr-9' } },
     });
+  });
+});
+
+describe('stage worker under the SQS event source mapping (simulated queues, redrive policy)', () => {
+  const names = {
+    pm: 'agenticai-dev-pm',
+    dev: 'agenticai-dev-dev',
+    qa: 'agenticai-dev-qa',
+    ops: 'agenticai-dev-ops',
+  };
+  const setup = (
+    handle: (message: { projectId: string; stage: string }, receiveCount: number) => Promise<unknown>,
+  ) => {
+    sqs.reset();
+    const sim = new SqsSimulator(
+      sqs,
+      Object.values(names).map((name) => ({ name, visibilityTimeoutSeconds: 900, maxReceiveCount: 3 })),
+    );
+    const simQueue = new SqsStageQueue(new SQSClient({ region: 'us-east-1' }), {
+      pm: sim.url(names.pm),
+      dev: sim.url(names.dev),
+      qa: sim.url(names.qa),
+      ops: sim.url(names.ops),
+    });
+    const warnings: Record<string, unknown>[] = [];
+    const logger = silentLogger();
+    logger.warn = ((_: string, extra: Record<string, unknown>) => {
+      warnings.push(extra);
+    }) as typeof logger.warn;
+    const worker = createStageWorker({
+      pipeline: { handle: vi.fn(handle) } as unknown as PipelineService,
+      queue: simQueue,
+      logger,
+    });
+    return { sim, simQueue, worker, warnings };
+  };
+  const body = (projectId: string, stage = 'dev') => ({
+    projectId,
+    clientId: 'c',
+    stage,
+    correlationId: `corr-${projectId}`,
+  });
+
+  it('a batch with one failure: the others are deleted, the failure returns after its backoff with a higher receive count', async () => {
+    const seen: [string, number][] = [];
+    const { sim, simQueue, worker, warnings } = setup(async (m, count) => {
+      seen.push([m.projectId, count]);
+      if (m.projectId === 'p2') throw new Error('model unavailable');
+      return 'processed';
+    });
+    for (const id of ['p1', 'p2', 'p3']) await simQueue.send(body(id) as never);
+    const first = await sim.deliver(names.dev, worker);
+    expect(first.response?.batchItemFailures).toEqual([{ itemIdentifier: first.records[1]!.messageId }]);
+    expect(sim.depth(names.dev)).toBe(1);
+    // The delay was set on the message's own queue (a 900 s visibility timeout would otherwise apply).
+    const delay = sqs.commandCalls(ChangeMessageVisibilityCommand).at(-1)!.args[0].input;
+    expect(delay.QueueUrl).toBe(sim.url(names.dev));
+    expect(delay.VisibilityTimeout).toBeLessThanOrEqual(RETRY_BACKOFF.baseMs / 1000);
+    expect(warnings).toEqual([]);
+    sim.advance(RETRY_BACKOFF.baseMs + 1);
+    const second = await sim.deliver(names.dev, worker);
+    expect(second.records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['2']);
+    expect(seen).toEqual([
+      ['p1', 1],
+      ['p2', 1],
+      ['p3', 1],
+      ['p2', 2],
+    ]);
+  });
+
+  it('the retry delay goes to the queue the record came from, even when the body names another stage', async () => {
+    const { sim, worker, warnings } = setup(async () => {
+      throw new Error('stage failed');
+    });
+    // A dev-stage body on the QA queue (a redrive to the wrong queue, an old message format…).
+    await new SqsStageQueue(new SQSClient({ region: 'us-east-1' }), {
+      pm: sim.url(names.pm),
+      dev: sim.url(names.qa),
+      qa: sim.url(names.qa),
+      ops: sim.url(names.ops),
+    }).send(body('p9', 'dev') as never);
+    const result = await sim.deliver(names.qa, worker);
+    // Every record failed: Powertools fails the invocation, and the whole batch stays queued.
+    expect(result.error).toBeDefined();
+    expect(sim.depth(names.qa)).toBe(1);
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand).at(-1)!.args[0].input.QueueUrl).toBe(
+      sim.url(names.qa),
+    );
+    // No ReceiptHandleIsInvalid: the backoff really applied.
+    expect(warnings).toEqual([]);
+  });
+
+  it('a message that keeps failing reaches the dead-letter queue after maxReceiveCount receives', async () => {
+    const { sim, simQueue, worker } = setup(async () => 'processed');
+    await sim.deliver(names.pm, worker);
+    await simQueue.send(body('ok', 'pm') as never);
+    // Unreadable: fails on every delivery, without a backoff (it would never succeed).
+    const raw = new SQSClient({ region: 'us-east-1' });
+    await raw.send(new SendMessageCommand({ QueueUrl: sim.url(names.pm), MessageBody: '{"projectId":' }));
+    const receives: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const { records } = await sim.deliver(names.pm, worker);
+      receives.push(
+        ...records
+          .filter((r) => r.body.startsWith('{"projectId":"ok') === false)
+          .map((r) => Number(r.attributes.ApproximateReceiveCount)),
+      );
+      sim.advance(900_000 + 1);
+    }
+    expect(receives).toEqual([1, 2, 3]);
+    expect(sim.depth(names.pm)).toBe(0);
+    expect(sim.deadLetters(names.pm)).toEqual([{ body: '{"projectId":', receiveCount: 3 }]);
   });
 });

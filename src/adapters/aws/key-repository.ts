@@ -32,16 +32,18 @@ export class DynamoKeyRepository implements KeyRepository {
     private readonly tableName: string,
   ) {}
 
+  // Strongly consistent: a key is used (and a client extended) right after it is created, and an
+  // eventually consistent read could still miss it — a 403 for a key the caller was just given.
   async getKey(keyId: string) {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyId) }),
+      new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyId), ConsistentRead: true }),
     );
     return Item ? pickFields<ApiKeyRecord>(Item, KEY_FIELDS) : undefined;
   }
 
   async getClient(clientId: string) {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.clientMeta(clientId) }),
+      new GetCommand({ TableName: this.tableName, Key: keys.clientMeta(clientId), ConsistentRead: true }),
     );
     return Item ? pickFields<ClientRecord>(Item, CLIENT_FIELDS) : undefined;
   }

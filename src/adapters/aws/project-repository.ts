@@ -181,6 +181,8 @@ export class DynamoProjectRepository implements ProjectRepository {
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': keys.client(clientId), ':prefix': keys.projectPrefix },
         ScanIndexForward: false,
+        // A client lists right after creating: the new project must be in the list.
+        ConsistentRead: true,
         Limit: opts.limit + 1,
         ...(opts.afterId && {
           ExclusiveStartKey: { PK: keys.client(clientId), SK: keys.project(opts.afterId) },

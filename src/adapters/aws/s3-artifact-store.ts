@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactStore, BlobWriter } from '../../app/ports.ts';
-import { type Artifact, STAGES, type Stage } from '../../domain/project.ts';
+import { type Artifact, compareArtifacts, STAGES, type Stage } from '../../domain/project.ts';
 import { contentTypeFor } from '../local/file-artifact-store.ts';
 
 /** S3 key of an artifact: `projects/{clientId}/{projectId}/{stage}/{name}`. */
@@ -35,9 +35,7 @@ export class S3ArtifactStore implements ArtifactStore, BlobWriter {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return artifacts.sort(
-      (a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage) || a.name.localeCompare(b.name),
-    );
+    return artifacts.sort(compareArtifacts);
   }
 
   async write(clientId: string, projectId: string, stage: Stage, name: string, body: string) {

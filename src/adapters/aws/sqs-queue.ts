@@ -2,6 +2,7 @@ import {
   ChangeMessageVisibilityCommand,
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
@@ -31,15 +32,31 @@ export class SqsStageQueue implements StageQueue {
     );
   }
 
-  /** Delays the next delivery of a failed message (backoff), instead of the fixed visibility timeout. */
-  async retryAfter(stage: Stage, receiptHandle: string, seconds: number) {
+  /**
+   * Delays the next delivery of a failed message (backoff), instead of the fixed visibility timeout.
+   * The queue is the one the message came from — the record's `eventSourceARN` — never what its body
+   * says: a receipt handle is only valid on the queue that issued it.
+   */
+  async retryAfter(eventSourceArn: string, receiptHandle: string, seconds: number) {
+    const queueUrl = this.urlForArn(eventSourceArn);
+    if (!queueUrl) throw new Error(`no stage queue has the ARN ${eventSourceArn}`);
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: this.urls[stage],
+        QueueUrl: queueUrl,
         ReceiptHandle: receiptHandle,
         VisibilityTimeout: Math.max(0, Math.min(43_200, Math.round(seconds))),
       }),
     );
+  }
+
+  /** The stage queue's URL for an ARN (`arn:aws:sqs:region:account:name` ↔ `…/account/name`). */
+  urlForArn(arn: string): string | undefined {
+    const [, partition, service, , account, name] = arn.split(':');
+    if (!partition || service !== 'sqs' || !account || !name) return undefined;
+    return Object.values(this.urls).find((url) => {
+      const [urlAccount, urlName] = new URL(url).pathname.split('/').filter(Boolean);
+      return urlAccount === account && urlName === name;
+    });
   }
 }
 
@@ -51,34 +68,53 @@ export class SqsDeadLetters {
     private readonly dlqArns: QueueUrls,
   ) {}
 
+  /**
+   * Every message the DLQ holds: visible, in flight (being peeked or received) and delayed. Each
+   * figure is approximate (SQS), but leaving two out made a DLQ under inspection look empty.
+   */
   async count(stage: Stage): Promise<number> {
-    const { Attributes } = await this.sqs.send(
+    const { Attributes = {} } = await this.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: this.dlqUrls[stage],
-        AttributeNames: ['ApproximateNumberOfMessages'],
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
       }),
     );
-    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+    );
   }
 
   /**
-   * Peeks at up to 10 dead letters. Receiving makes them invisible for a few seconds and raises
-   * their receive count; they stay in the DLQ.
+   * Peeks at up to `limit` dead letters without taking them: long polling (a short poll samples a
+   * subset of servers and can answer nothing from a non-empty queue), repeated until a receive
+   * brings nothing new, with VisibilityTimeout 0 so they stay available to a redrive. Each peek
+   * raises a message's receive count, which a DLQ does not act on.
    */
-  async peek(stage: Stage) {
-    const { Messages = [] } = await this.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: this.dlqUrls[stage],
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 5,
-        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
-      }),
-    );
-    return Messages.map((m) => ({
-      id: m.MessageId ?? '',
-      body: safeParse(m.Body),
-      attributes: m.Attributes ?? {},
-    }));
+  async peek(stage: Stage, opts: { limit?: number; waitSeconds?: number; maxReceives?: number } = {}) {
+    const limit = opts.limit ?? 10;
+    const found = new Map<string, DeadLetter>();
+    for (let round = 0; round < (opts.maxReceives ?? 5) && found.size < limit; round++) {
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.dlqUrls[stage],
+          MaxNumberOfMessages: Math.min(10, limit - found.size),
+          WaitTimeSeconds: opts.waitSeconds ?? 2,
+          VisibilityTimeout: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      const fresh = Messages.filter((m) => m.MessageId && !found.has(m.MessageId));
+      if (fresh.length === 0) break;
+      for (const m of fresh) found.set(m.MessageId!, toDeadLetter(stage, m));
+    }
+    return [...found.values()].slice(0, limit);
   }
 
   /** Moves the DLQ's messages back to the source queue (SQS message move task). */
@@ -93,6 +129,36 @@ export class SqsDeadLetters {
     );
     return { taskHandle: TaskHandle, alreadyRunning: false };
   }
+}
+
+export interface DeadLetter {
+  id: string;
+  stage: Stage;
+  body: unknown;
+  correlationId?: string;
+  receiveCount?: number;
+  /** When the message was first sent to the stage queue. */
+  sentAt?: string;
+  /** The queue it was dead-lettered from. */
+  sourceQueueArn?: string;
+}
+
+function toDeadLetter(stage: Stage, m: Message): DeadLetter {
+  const attributes = m.Attributes ?? {};
+  const body = safeParse(m.Body);
+  const correlationId =
+    m.MessageAttributes?.correlationId?.StringValue ??
+    (body as { correlationId?: unknown } | undefined)?.correlationId;
+  const sent = Number(attributes.SentTimestamp);
+  return {
+    id: m.MessageId ?? '',
+    stage,
+    body,
+    ...(typeof correlationId === 'string' && { correlationId }),
+    ...(attributes.ApproximateReceiveCount && { receiveCount: Number(attributes.ApproximateReceiveCount) }),
+    ...(Number.isFinite(sent) && sent > 0 && { sentAt: new Date(sent).toISOString() }),
+    ...(attributes.DeadLetterQueueSourceArn && { sourceQueueArn: attributes.DeadLetterQueueSourceArn }),
+  };
 }
 
 function safeParse(body: string | undefined): unknown {

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactStore } from '../../app/ports.ts';
-import { type Artifact, STAGES, type Stage } from '../../domain/project.ts';
+import { type Artifact, compareArtifacts, STAGES, type Stage } from '../../domain/project.ts';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -46,7 +46,7 @@ export class FileArtifactStore implements ArtifactStore {
         if (error.code === 'ENOENT') return [] as string[];
         throw error;
       });
-      for (const name of names.sort()) {
+      for (const name of names) {
         const info = await stat(join(dir, name));
         artifacts.push({
           name,
@@ -57,7 +57,7 @@ export class FileArtifactStore implements ArtifactStore {
         });
       }
     }
-    return artifacts;
+    return artifacts.sort(compareArtifacts);
   }
 
   async read(clientId: string, projectId: string, name: string) {
