@@ -35,12 +35,15 @@ export const STACK_NAMES = {
  * Construct ids carry the account (and region) only when the app spans several, so the common
  * one-account case keeps the short names. cdk-nag (AwsSolutions, Serverless) runs as a validation gate.
  */
-export function buildApp(environments: EnvironmentConfig[], opts: { outdir?: string; app?: App } = {}) {
+export function buildApp(
+  environments: EnvironmentConfig[],
+  opts: { outdir?: string; app?: App; context?: Record<string, unknown> } = {},
+) {
   const app =
     opts.app ??
     new App({
       outdir: opts.outdir,
-      context: { ...cdkJsonContext(), 'aws:cdk:disable-cli-telemetry': true },
+      context: { ...cdkJsonContext(), 'aws:cdk:disable-cli-telemetry': true, ...opts.context },
     });
   const accounts = [...new Set(environments.map((e) => e.account))];
   const multiAccount = accounts.length > 1;

@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { InfraConfigError, parseEnvironment } from '../../infra/config.ts';
 import { API_SECURITY_POLICY } from '../../infra/constructs/secure-rest-api.ts';
 import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
-import { synthesizeFromEnv } from './synth.ts';
+import { ROOT } from '../support/server-process.ts';
+import { NO_BUNDLING, synthesizeFromEnv } from './synth.ts';
 
 // Synthesize once for the whole file (bundling and nag run once on 2 cores), with DEPLOYMENT.md's
 // one-account exports.
@@ -19,7 +21,7 @@ let outdir: string;
 const templates: Record<string, Template> = {};
 
 beforeAll(() => {
-  synth = synthesizeFromEnv({ AGENTICAI_ACCOUNT: '111111111111', AGENTICAI_ADMIN_EMAILS: ADMIN });
+  synth = synthesizeFromEnv({ AGENTICAI_ACCOUNT: '111111111111', AGENTICAI_ADMIN_EMAILS: ADMIN }, { bundle: true });
   ({ built, outdir, synthError } = synth);
   Object.assign(templates, synth.templates);
 }, 120_000);
@@ -415,7 +417,7 @@ describe('optional custom domain', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-domain-'));
     try {
-      const { stacks } = build([config], { outdir: dir });
+      const { stacks } = build([config], { outdir: dir, context: NO_BUNDLING });
       const template = Template.fromStack(stacks[0]!);
       template.hasResourceProperties('AWS::ApiGateway::DomainName', {
         DomainName: 'api.example.com',
@@ -826,7 +828,7 @@ describe('cost control (agenticai-account)', () => {
         existingAnomalyMonitorArn: 'arn:aws:ce::123456789012:anomalymonitor/abc',
         budgetEnvironmentTag: 'production',
       });
-      const { accounts } = buildApp([config], { outdir: dir });
+      const { accounts } = buildApp([config], { outdir: dir, context: NO_BUNDLING });
       const template = Template.fromStack(accounts[0]!);
       template.resourceCountIs('AWS::CE::AnomalyMonitor', 0);
       template.hasResourceProperties('AWS::CE::AnomalySubscription', {
@@ -963,5 +965,49 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
         ]);
       }
     }
+  });
+});
+
+describe('deployment settings (issue 11)', () => {
+  it("Bedrock through the region's Claude inference profile: IAM for the profile and its model in every region of the profile", () => {
+    const profile = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+    const worker = resources(t('agenticai-production'), 'AWS::Lambda::Function').find(
+      (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'agenticai-worker',
+    )!;
+    expect(worker.Properties.Environment.Variables.BEDROCK_MODEL_ID).toBe(profile);
+    expect(permissions(t('agenticai-production'), 'agenticai-worker')['bedrock:InvokeModel']).toEqual(
+      [
+        `arn:aws:bedrock:us-east-1:111111111111:inference-profile/${profile}`,
+        ...['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map(
+          (r) => `arn:aws:bedrock:${r}::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0`,
+        ),
+      ].sort(),
+    );
+  });
+
+  it("alarms link to the configured runbook, by default the repository's docs/RUNBOOK.md, never an invented URL", () => {
+    const descriptions = resources(t('agenticai-production'), 'AWS::CloudWatch::Alarm').map((a) =>
+      text(a.Properties.AlarmDescription),
+    );
+    expect(descriptions.length).toBeGreaterThan(10);
+    for (const d of descriptions) expect(d).toMatch(/ Runbook: docs\/RUNBOOK\.md#[a-z0-9-]+$/);
+    expect(JSON.stringify(Object.values(templates).map((x) => x.toJSON()))).not.toMatch(/github\.com/);
+  });
+
+  it('no source maps in the deployed bundles unless configured', () => {
+    for (const fn of resources(t('agenticai-production'), 'AWS::Lambda::Function'))
+      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
+    const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
+    expect(assets.length).toBeGreaterThanOrEqual(4);
+    for (const asset of assets)
+      expect(readdirSync(join(outdir, asset)).filter((f) => f.endsWith('.map'))).toEqual([]);
+  });
+
+  it('cdk.json sets every recommended feature flag of aws-cdk-lib, validator findings as errors included', () => {
+    const context = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context;
+    expect(context).toEqual(CURRENTLY_RECOMMENDED_FLAGS);
+    expect(context['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+    // The app applies them too, so these tests synthesize what the CLI synthesizes.
+    expect(built.app.node.tryGetContext('@aws-cdk/core:validateAgainstDefaultRules')).toBe(true);
   });
 });

@@ -5,6 +5,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.ts';
 import { loadEnvironments } from '../../infra/environments.ts';
 
+/**
+ * Bundling the functions is tested once per run (test/infra/stacks.test.ts bundles for real);
+ * every other synthesis skips it through CDK's own switch (`cdk deploy` sets the same context to
+ * the stacks it deploys), so it checks the same templates without re-running esbuild.
+ */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
 /** What the CDK CLI reads from a cloud assembly: each stack's environment and dependencies. */
 export interface AssemblyStack {
   id: string;
@@ -18,9 +25,9 @@ export interface AssemblyStack {
  * Synthesizes the app from environment variables exactly as `infra/bin/agenticai.ts` does and
  * returns the stacks as the CLI sees them (manifest.json), the templates and the validation report.
  */
-export function synthesizeFromEnv(env: Record<string, string>) {
+export function synthesizeFromEnv(env: Record<string, string>, opts: { bundle?: boolean } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-'));
-  const built = buildApp(loadEnvironments(env), { outdir });
+  const built = buildApp(loadEnvironments(env), { outdir, context: opts.bundle ? {} : NO_BUNDLING });
   let synthError: unknown;
   try {
     built.app.synth();
