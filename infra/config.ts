@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Where alarms link when no runbook URL is configured: the runbook in this repository. */
+export const DEFAULT_RUNBOOK = 'docs/RUNBOOK.md';
+
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
 
 /** One typed environment configuration, validated at synth (an invalid value names its field). */
@@ -7,7 +10,8 @@ export const EnvironmentConfig = z.strictObject({
   name: z.enum(['dev', 'staging', 'production']),
   account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   region,
-  adminEmails: z.array(z.email()).min(1, 'needs at least one administrator email'),
+  /** Alert and budget recipients; staging and production need at least one real address. */
+  adminEmails: z.array(z.email()).default([]),
   /** Monthly AWS budget in USD (R5.1). */
   monthlyBudgetUsd: z.number().positive().default(50),
   api: z
@@ -15,7 +19,10 @@ export const EnvironmentConfig = z.strictObject({
       /** Stage throttling, requests per second (a second line behind the per-client hourly limit). */
       throttleRateLimit: z.number().int().positive().default(1000),
       throttleBurstLimit: z.number().int().positive().default(2000),
-      /** Reserved concurrency of the API function, so workers can never starve it. */
+      /**
+       * Reserved concurrency of the API function, so workers can never starve it. Off by default:
+       * Lambda keeps 100 unreserved, so on a new account (quota 10) any reservation fails.
+       */
       reservedConcurrency: z.number().int().min(1).max(1000).optional(),
       memoryMb: z.number().int().min(128).max(10240).default(512),
       timeoutSeconds: z.number().int().min(1).max(29).default(29),
@@ -49,12 +56,33 @@ export const EnvironmentConfig = z.strictObject({
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
   /** Regions whose canaries probe the API (R11.5). */
   canaryRegions: z.array(region).min(1).optional(),
-  bedrockModelId: z.string().min(1).default('anthropic.claude-3-5-haiku-20241022-v1:0'),
+  /**
+   * Model id or cross-region inference profile id (`us.`/`eu.`/`apac.`/`global.` + model id).
+   * Default: the Claude Haiku 4.5 profile of the environment's geography.
+   */
+  bedrockModelId: z
+    .string()
+    .regex(/^[a-z0-9.:-]+$/, 'must be a Bedrock model or inference profile id')
+    .optional(),
+  /** Regions a geographic inference profile routes to (IAM needs the model in each). Default per geography. */
+  bedrockProfileRegions: z.array(region).min(1).optional(),
+  /** Link in every alarm description; default the repository's docs/RUNBOOK.md (never an invented URL). */
+  runbookUrl: z.string().min(1).default(DEFAULT_RUNBOOK),
   customDomain: z
     .strictObject({ domainName: z.string().min(3), certificateArn: z.string().startsWith('arn:aws:acm:') })
     .optional(),
-  /** Keep data stores on stack deletion and protect tables from deletion. */
+  /**
+   * Keep data stores, the pepper secret and their keys when the stack is deleted or replaces them
+   * (`RetainExceptOnCreate`: a failed first create still cleans up, so a retry works). Default: not in dev.
+   */
   retainData: z.boolean().optional(),
+  /**
+   * DynamoDB deletion protection on the data table. Off by default because a protected table
+   * cannot be rolled back on a failed first create; turn it on after the first deploy.
+   */
+  tableDeletionProtection: z.boolean().default(false),
+  /** Bundle source maps into the functions (readable stack traces; 3-5 MB more per bundle). */
+  sourceMaps: z.boolean().default(false),
   tags: z.record(z.string(), z.string()).default({}),
 });
 
@@ -64,7 +92,11 @@ export class InfraConfigError extends Error {
   override readonly name = 'InfraConfigError';
 }
 
-export function parseEnvironment(raw: unknown): EnvironmentConfig {
+/**
+ * Validates one environment. `placeholder`: the account is the offline placeholder (never
+ * deployable), so the contact checks that protect a real deploy are skipped.
+ */
+export function parseEnvironment(raw: unknown, opts: { placeholder?: boolean } = {}): EnvironmentConfig {
   const parsed = EnvironmentConfig.safeParse(raw);
   if (!parsed.success) {
     const env = (raw as { name?: string } | undefined)?.name ?? '?';
@@ -72,9 +104,73 @@ export function parseEnvironment(raw: unknown): EnvironmentConfig {
     throw new InfraConfigError(`environment ${env}: ${problems.join('; ')}`);
   }
   const config = parsed.data;
+  if (config.name !== 'dev' && !opts.placeholder) {
+    if (config.adminEmails.length === 0)
+      throw new InfraConfigError(
+        `environment ${config.name}: adminEmails: ${config.name} needs at least one administrator email (set AGENTICAI_ADMIN_EMAILS)`,
+      );
+    const placeholder = config.adminEmails.find(isPlaceholderEmail);
+    if (placeholder)
+      throw new InfraConfigError(
+        `environment ${config.name}: adminEmails: ${placeholder} is a placeholder address; alerts would go nowhere (set AGENTICAI_ADMIN_EMAILS)`,
+      );
+  }
+  const bedrockModelId = config.bedrockModelId ?? defaultBedrockModel(config.region);
   return {
     ...config,
+    bedrockModelId,
+    bedrockProfileRegions: config.bedrockProfileRegions ?? profileRegions(bedrockModelId, config.region),
     canaryRegions: config.canaryRegions ?? [config.region],
     retainData: config.retainData ?? config.name !== 'dev',
   };
+}
+
+/** Reserved documentation domains (RFC 2606 / 6761) never receive mail. */
+export function isPlaceholderEmail(email: string): boolean {
+  const domain = email.split('@')[1]?.toLowerCase() ?? '';
+  return /(^|\.)example\.(com|net|org)$/.test(domain) || /\.(example|test|invalid|localhost)$/.test(domain);
+}
+
+/** The model behind the default profiles: Claude Haiku 4.5 (invoked through an inference profile only). */
+export const DEFAULT_BEDROCK_MODEL = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+
+/** Destination regions of each geographic inference profile (override with bedrockProfileRegions). */
+export const PROFILE_REGIONS: Record<string, string[]> = {
+  us: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'],
+  eu: ['eu-central-1', 'eu-north-1', 'eu-south-1', 'eu-south-2', 'eu-west-1', 'eu-west-3'],
+  apac: [
+    'ap-northeast-1',
+    'ap-northeast-2',
+    'ap-northeast-3',
+    'ap-south-1',
+    'ap-south-2',
+    'ap-southeast-1',
+    'ap-southeast-2',
+    'ap-southeast-4',
+  ],
+};
+
+/** The geography prefix of an inference profile id (`us`, `eu`, `apac`, `global`), if it is one. */
+export function profileGeography(modelId: string): string | undefined {
+  const prefix = modelId.split('.')[0]!;
+  return prefix in PROFILE_REGIONS || prefix === 'global' ? prefix : undefined;
+}
+
+function geographyOf(region: string): string {
+  if (region.startsWith('us-')) return 'us';
+  if (region.startsWith('eu-')) return 'eu';
+  if (region.startsWith('ap-')) return 'apac';
+  return 'global';
+}
+
+export function defaultBedrockModel(region: string): string {
+  return `${geographyOf(region)}.${DEFAULT_BEDROCK_MODEL}`;
+}
+
+function profileRegions(modelId: string, region: string): string[] {
+  const geo = profileGeography(modelId);
+  // A plain model id runs in the environment's region; a global profile may route to any region.
+  if (!geo) return [region];
+  if (geo === 'global') return [];
+  return PROFILE_REGIONS[geo]!;
 }

@@ -1,39 +1,37 @@
 /**
  * `npm run deploy -- --env staging` / `npm run diff -- --env production`: the pinned CDK CLI for one
- * environment's stack. Refuses placeholder account ids (set AGENTICAI_ACCOUNT_<ENV>).
+ * environment's stack and the account and region stacks it depends on (CDK deploys those first).
+ * The app itself refuses missing or placeholder accounts; this only narrows it to one environment.
  */
 import { spawnSync } from 'node:child_process';
 import { InfraConfigError } from '../config.ts';
-import { loadEnvironments, PLACEHOLDER_ACCOUNT } from '../environments.ts';
+import { ENVIRONMENT_NAMES, loadEnvironments } from '../environments.ts';
 
 const [command, ...rest] = process.argv.slice(2);
 const envIndex = rest.indexOf('--env');
 const envName = envIndex >= 0 ? rest[envIndex + 1] : undefined;
-const passThrough = rest.filter((_, i) => i !== envIndex && i !== envIndex + 1);
-let environments: ReturnType<typeof loadEnvironments>;
+const passThrough = envIndex >= 0 ? rest.filter((_, i) => i !== envIndex && i !== envIndex + 1) : rest;
+if (
+  (command !== 'deploy' && command !== 'diff') ||
+  !(ENVIRONMENT_NAMES as readonly string[]).includes(envName ?? '')
+) {
+  process.stderr.write(
+    `usage: npm run ${command ?? 'deploy'} -- --env ${ENVIRONMENT_NAMES.join('|')} [cdk options]\n`,
+  );
+  process.exit(2);
+}
+// Only this environment (and its account and region stacks) needs an account id.
+const env = { ...process.env, AGENTICAI_ENVIRONMENTS: envName! };
 try {
-  environments = loadEnvironments();
+  loadEnvironments(env);
 } catch (error) {
   if (!(error instanceof InfraConfigError)) throw error;
   process.stderr.write(`invalid configuration: ${error.message}\n`);
-  process.exit(1);
-}
-const target = environments.find((e) => e.name === envName);
-if ((command !== 'deploy' && command !== 'diff') || !target) {
-  process.stderr.write(
-    `usage: npm run ${command ?? 'deploy'} -- --env ${environments.map((e) => e.name).join('|')} [cdk options]\n`,
-  );
   process.exit(2);
 }
-if (command === 'deploy' && target.account === PLACEHOLDER_ACCOUNT) {
-  process.stderr.write(
-    `set AGENTICAI_ACCOUNT_${target.name.toUpperCase()} to the 12-digit account id before deploying ${target.name}\n`,
-  );
-  process.exit(2);
-}
-const stacks = [`agenticai-${target.name}`, ...(command === 'deploy' ? [] : ['agenticai-account'])];
-const result = spawnSync('npx', ['--no-install', 'cdk', command, ...stacks, '--no-notices', ...passThrough], {
-  stdio: 'inherit',
-  env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-});
+const result = spawnSync(
+  'npx',
+  ['--no-install', 'cdk', command, `agenticai-${envName}`, '--no-notices', ...passThrough],
+  { stdio: 'inherit', env: { ...env, CDK_DISABLE_CLI_TELEMETRY: 'true' } },
+);
 process.exit(result.status ?? 1);

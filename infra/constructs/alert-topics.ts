@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +20,8 @@ export interface AlertTopicsProps {
   adminEmails: string[];
   /** A function (the Slack notifier) subscribed to both topics. */
   notifier?: IFunction;
+  /** The topic key protects notifications in flight, no retained data. Default DESTROY. */
+  keyRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -38,6 +40,8 @@ export class AlertTopics extends Construct {
     const account = Stack.of(this).account;
     this.key = new Key(this, 'Key', {
       enableKeyRotation: true,
+      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
       description: `Encrypts the ${props.prefix} alert topics; usable by CloudWatch, Budgets and Cost Anomaly Detection`,
     });
     for (const service of ALERT_PUBLISHERS) {

@@ -8,8 +8,13 @@ export interface DataTablesProps {
   countersTableName: string;
   /** PITR recovery window in days (7-35). Default 35. */
   pitrRecoveryPeriodDays?: number;
-  /** Retain on stack deletion and enable deletion protection. Default true. */
+  /**
+   * Retain the data table on stack deletion or replacement, but not after a failed create
+   * (`RetainExceptOnCreate`), so a failed first deploy can be retried. Default true.
+   */
   retain?: boolean;
+  /** DynamoDB deletion protection (blocks the rollback of a failed create: enable after the first deploy). */
+  deletionProtection?: boolean;
 }
 
 /**
@@ -24,7 +29,7 @@ export class DataTables extends Construct {
   constructor(scope: Construct, id: string, props: DataTablesProps) {
     super(scope, id);
     const retain = props.retain ?? true;
-    const removalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = retain ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     const { gsi1, gsi2 } = DATA_TABLE;
     this.data = new TableV2(this, 'Data', {
       tableName: props.dataTableName,
@@ -37,7 +42,7 @@ export class DataTables extends Construct {
         recoveryPeriodInDays: props.pitrRecoveryPeriodDays ?? 35,
       },
       encryption: TableEncryptionV2.awsManagedKey(),
-      deletionProtection: retain,
+      deletionProtection: props.deletionProtection ?? false,
       removalPolicy,
       globalSecondaryIndexes: [
         {

@@ -1,4 +1,4 @@
-import { Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   type CfnRestApi,
@@ -25,6 +25,8 @@ export interface SecureRestApiProps {
   throttleRateLimit?: number;
   throttleBurstLimit?: number;
   customDomain?: { domainName: string; certificateArn: string };
+  /** What happens to the access and execution logs when the stack goes. Default DESTROY. */
+  logRemovalPolicy?: RemovalPolicy;
 }
 
 /** TLS 1.2+ on the default endpoint (SPEC §6); the legacy default allows TLS 1.0. */
@@ -48,7 +50,8 @@ export class SecureRestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureRestApiProps) {
     super(scope, id);
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const removalPolicy = props.logRemovalPolicy ?? RemovalPolicy.DESTROY;
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy });
     this.api = new RestApi(this, 'Api', {
       restApiName: props.name,
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
@@ -85,6 +88,7 @@ export class SecureRestApi extends Construct {
     this.executionLogs = new LogGroup(this, 'ExecutionLogs', {
       logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${props.stageName}`,
       retention: RetentionDays.ONE_MONTH,
+      removalPolicy,
     });
     this.api.deploymentStage.node.addDependency(this.executionLogs);
 

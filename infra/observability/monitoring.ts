@@ -82,7 +82,7 @@ export class Monitoring extends Construct {
     super(scope, id);
     const _stack = Stack.of(this);
     const prefix = `agenticai-${props.envName}`;
-    const runbook = props.runbookUrl ?? 'https://github.com/agenticai/agenticai/blob/main/docs/RUNBOOK.md';
+    const runbook = props.runbookUrl ?? 'docs/RUNBOOK.md';
 
     const topics = new AlertTopics(this, 'Alerts', {
       prefix,

@@ -1,6 +1,7 @@
 import {
   type CfnElement,
   Duration,
+  RemovalPolicy,
   SecretValue,
   Stack,
   type StackProps,
@@ -14,9 +15,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DATA_TABLE } from '../../src/adapters/aws/tables.ts';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
-import type { EnvironmentConfig } from '../config.ts';
+import { type EnvironmentConfig, profileGeography } from '../config.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
 import { DataTables } from '../constructs/data-tables.ts';
@@ -48,6 +50,7 @@ export class AgenticAiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const names = resourceNames(config.name);
+    const stateful = config.retainData ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     Tags.of(this).add('Application', 'AgenticAI');
     Tags.of(this).add('Environment', config.name);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
@@ -57,6 +60,7 @@ export class AgenticAiStack extends Stack {
       countersTableName: names.countersTable,
       pitrRecoveryPeriodDays: config.pitrRecoveryPeriodDays,
       retain: config.retainData,
+      deletionProtection: config.tableDeletionProtection,
     });
     this.artifacts = new ArtifactBucket(this, 'Artifacts', { retain: config.retainData });
     const workerTimeout = Duration.seconds(config.workers.timeoutSeconds);
@@ -66,7 +70,10 @@ export class AgenticAiStack extends Stack {
       workerTimeout,
     });
 
+    // Without the pepper no stored key hash verifies: it lives as long as the table (retained
+    // except on a failed create, like the table).
     this.pepperSecret = new Secret(this, 'KeyPepper', {
+      removalPolicy: stateful,
       secretName: names.pepperSecret,
       description:
         'Pepper for API key hashes: {"current":N,"N":"..."}. Add a version to rotate; see docs/RUNBOOK.md.',
@@ -99,7 +106,7 @@ export class AgenticAiStack extends Stack {
       QUEUE_URL_QA: this.queues.queues.qa.queueUrl,
       QUEUE_URL_OPS: this.queues.queues.ops.queueUrl,
       MODEL_PROVIDER: 'bedrock',
-      BEDROCK_MODEL_ID: config.bedrockModelId,
+      BEDROCK_MODEL_ID: config.bedrockModelId!,
       PIPELINE_LEASE_SECONDS: String(config.workers.timeoutSeconds * 3),
     };
 
@@ -110,6 +117,7 @@ export class AgenticAiStack extends Stack {
       environment: shared,
       serviceName: 'agenticai-api',
       environmentName: config.name,
+      sourceMaps: config.sourceMaps,
       reservedConcurrency: config.api.reservedConcurrency,
     });
     this.workerFunction = new ServiceFunction(this, 'WorkerFunction', {
@@ -119,6 +127,7 @@ export class AgenticAiStack extends Stack {
       environment: shared,
       serviceName: 'agenticai-worker',
       environmentName: config.name,
+      sourceMaps: config.sourceMaps,
     });
     const sweeperDlq = new Queue(this, 'SweeperDlq', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -133,29 +142,10 @@ export class AgenticAiStack extends Stack {
       environment: shared,
       serviceName: 'agenticai-sweeper',
       environmentName: config.name,
+      sourceMaps: config.sourceMaps,
     });
 
-    // Least privilege: each function gets exactly the resources it touches.
-    const api = this.apiFunction.function;
-    this.tables.data.grantReadWriteData(api);
-    this.tables.counters.grantReadWriteData(api);
-    this.artifacts.bucket.grantRead(api);
-    this.pepperSecret.grantRead(api);
-    this.queues.queues.pm.grantSendMessages(api);
-    for (const fn of [this.workerFunction.function, this.sweeperFunction.function]) {
-      this.tables.data.grantReadWriteData(fn);
-      this.artifacts.bucket.grantReadWrite(fn);
-      for (const stage of STAGES) this.queues.queues[stage].grantSendMessages(fn);
-    }
-    this.workerFunction.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['bedrock:InvokeModel'],
-        resources: [
-          `arn:${this.partition}:bedrock:${this.region}::foundation-model/${config.bedrockModelId}`,
-        ],
-      }),
-    );
-
+    this.grantWhatTheCodeCalls(config);
     for (const stage of STAGES) {
       this.workerFunction.alias.addEventSource(
         new SqsEventSource(this.queues.queues[stage], {
@@ -193,6 +183,7 @@ export class AgenticAiStack extends Stack {
       throttleRateLimit: config.api.throttleRateLimit,
       throttleBurstLimit: config.api.throttleBurstLimit,
       customDomain: config.customDomain,
+      logRemovalPolicy: stateful,
     });
     this.api = restApi;
     this.firewall = new ApiFirewall(this, 'Firewall', {
@@ -232,11 +223,17 @@ export class AgenticAiStack extends Stack {
       environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },
       serviceName: 'agenticai-notifier',
       environmentName: config.name,
+      sourceMaps: config.sourceMaps,
       // `agenticai alarms test` reads the notifier's receipt lines from here.
       logGroupName: names.notifierLogGroup,
       deadLetterQueue: notifierDlq,
     });
-    slackWebhook.grantRead(this.notifierFunction.function);
+    this.notifierFunction.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [slackWebhook.secretArn],
+      }),
+    );
     // Kept warning: SNS accepts a qualified (alias) ARN for the lambda protocol; the subscription
     // targets `live` on purpose so a rollback moves the notifier too.
     Validations.of(this.notifierFunction.alias).acknowledge({
@@ -255,6 +252,7 @@ export class AgenticAiStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       envName: config.name,
       adminEmails: config.adminEmails,
+      runbookUrl: config.runbookUrl,
       notifier: { handler: this.notifierFunction.alias },
       functions: [
         { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
@@ -283,6 +281,42 @@ export class AgenticAiStack extends Stack {
   }
 
   /**
+   * Least privilege: each function gets exactly the actions its code calls (test/infra lists them
+   * per function), on exactly the resources it touches. No CDK grant helpers: their suffix
+   * wildcards (`s3:DeleteObject*`, `s3:Abort*`, …) reach actions no function calls.
+   */
+  private grantWhatTheCodeCalls(config: EnvironmentConfig) {
+    const allow = (fn: ServiceFunction, actions: string[], resources: string[]) =>
+      fn.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
+    const data = this.tables.data.tableArn;
+    const counters = this.tables.counters.tableArn;
+    const objects = this.artifacts.bucket.arnForObjects('projects/*');
+    const stageQueues = STAGES.map((stage) => this.queues.queues[stage].queueArn);
+
+    // API: keys, clients, projects, idempotency and audit items; rate windows; artifact reads;
+    // the pepper; new projects go to the first stage.
+    allow(this.apiFunction, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [data]);
+    allow(this.apiFunction, ['dynamodb:Query'], [data, `${data}/index/*`]);
+    allow(this.apiFunction, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [counters]);
+    allow(this.apiFunction, ['s3:GetObject'], [objects]);
+    allow(this.apiFunction, ['s3:ListBucket'], [this.artifacts.bucket.bucketArn]);
+    allow(this.apiFunction, ['secretsmanager:GetSecretValue'], [this.pepperSecret.secretArn]);
+    allow(this.apiFunction, ['sqs:SendMessage'], [this.queues.queues.pm.queueArn]);
+
+    // Worker: reads and saves project state, writes artifacts, queues the next stage, calls the
+    // model (the SQS event sources add the receive/delete/visibility rights on the stage queues).
+    allow(this.workerFunction, ['dynamodb:GetItem', 'dynamodb:PutItem'], [data]);
+    allow(this.workerFunction, ['s3:PutObject'], [objects]);
+    allow(this.workerFunction, ['sqs:SendMessage'], stageQueues);
+    allow(this.workerFunction, ['bedrock:InvokeModel'], bedrockResources(this, config));
+
+    // Sweeper: lists active projects (GSI1), reads their state, re-queues the pending stage.
+    allow(this.sweeperFunction, ['dynamodb:Query'], [`${data}/index/${DATA_TABLE.gsi1.name}`]);
+    allow(this.sweeperFunction, ['dynamodb:GetItem'], [data]);
+    allow(this.sweeperFunction, ['sqs:SendMessage'], stageQueues);
+  }
+
+  /**
    * cdk-nag findings that are accepted, each with its reason (listed in docs/SECURITY.md). IAM5
    * findings are acknowledged one by one, naming the exact resource, never the rule as a whole.
    */
@@ -291,40 +325,25 @@ export class AgenticAiStack extends Stack {
       this.resolve(this.getLogicalId(construct.node.defaultChild as CfnElement));
     const table = logicalId(this.tables.data);
     const bucket = logicalId(this.artifacts.bucket);
-    const grants: [string, string][] = [
+    const grants: [ServiceFunction[], string, string][] = [
       [
+        [this.apiFunction],
         `Resource::<${table}.Arn>/index/*`,
-        "grantReadWriteData: the data table's own indexes (GSI1, GSI2) only.",
+        "Query on the data table's own indexes (GSI1 keys by client, GSI2 active projects).",
       ],
       [
-        `Resource::<${bucket}.Arn>/*`,
-        'Objects of the one artifact bucket (keys are per client and project, chosen at run time).',
+        [this.apiFunction, this.workerFunction],
+        `Resource::<${bucket}.Arn>/projects/*`,
+        'Artifact objects under projects/ of the one artifact bucket (keys are per client and project, chosen at run time).',
       ],
       [
-        'Action::s3:GetObject*',
-        'CDK grant suffix wildcard (GetObject, GetObjectVersion…) on the one artifact bucket.',
-      ],
-      ['Action::s3:GetBucket*', 'CDK grant suffix wildcard on the one artifact bucket.'],
-      [
-        'Action::s3:List*',
-        'CDK grant suffix wildcard on the one artifact bucket (ListBucket for artifact listings).',
-      ],
-      [
-        'Action::s3:DeleteObject*',
-        'CDK grant suffix wildcard on the one artifact bucket (workers replace revised artifacts).',
-      ],
-      [
-        'Action::s3:Abort*',
-        'CDK grant suffix wildcard on the one artifact bucket (aborting failed multipart uploads).',
-      ],
-      [
+        [this.apiFunction, this.workerFunction, this.sweeperFunction],
         'Resource::*',
         'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; a test checks that only X-Ray actions use "*".',
       ],
     ];
-    for (const fn of [this.apiFunction, this.workerFunction, this.sweeperFunction]) {
-      for (const [finding, reason] of grants)
-        Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    for (const [fns, finding, reason] of grants) {
+      for (const fn of fns) Validations.of(fn).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
     const sync =
       'Invoked synchronously (API Gateway proxy / SQS event source polling): failures return to the caller or stay in the stage queue, whose DLQ catches them.';
@@ -346,4 +365,25 @@ export class AgenticAiStack extends Stack {
       });
     }
   }
+}
+
+/**
+ * What `bedrock:InvokeModel` (Converse included) needs: a plain model id, its foundation model in
+ * this region; an inference profile, the profile and the model in every region it routes to
+ * (a global profile: the region-less model ARN).
+ */
+export function bedrockResources(stack: Stack, config: EnvironmentConfig): string[] {
+  const id = config.bedrockModelId!;
+  const geo = profileGeography(id);
+  const partition = stack.partition;
+  if (!geo) return [`arn:${partition}:bedrock:${stack.region}::foundation-model/${id}`];
+  const model = id.slice(geo.length + 1);
+  const profile = `arn:${partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${id}`;
+  if (geo === 'global') return [profile, `arn:${partition}:bedrock:::foundation-model/${model}`];
+  return [
+    profile,
+    ...(config.bedrockProfileRegions ?? []).map(
+      (region) => `arn:${partition}:bedrock:${region}::foundation-model/${model}`,
+    ),
+  ];
 }

@@ -2,12 +2,24 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../support/server-process.ts';
 
-const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'infra/bin/cdk-env.ts', ...args], {
+const clean = {
+  AGENTICAI_ACCOUNT: '',
+  AGENTICAI_ACCOUNT_DEV: '',
+  AGENTICAI_ACCOUNT_STAGING: '',
+  AGENTICAI_ACCOUNT_PRODUCTION: '',
+  AGENTICAI_ADMIN_EMAILS: '',
+  AGENTICAI_ENVIRONMENTS: '',
+  CDK_CONTEXT_JSON: '',
+};
+const spawn = (file: string, args: string[], env: Record<string, string>) =>
+  spawnSync(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: ROOT,
-    env: { ...process.env, AGENTICAI_ACCOUNT_STAGING: '', ...env },
+    env: { ...process.env, ...clean, ...env },
     encoding: 'utf8',
   });
+const run = (args: string[], env: Record<string, string> = {}) => spawn('infra/bin/cdk-env.ts', args, env);
+/** The CDK app as a bare `npx cdk deploy` runs it (no wrapper in between). */
+const app = (env: Record<string, string> = {}) => spawn('infra/bin/agenticai.ts', [], env);
 
 describe('npm run deploy / diff wrapper', () => {
   it('needs a known --env (exit 2 with usage)', () => {
@@ -18,16 +30,57 @@ describe('npm run deploy / diff wrapper', () => {
     }
   });
 
-  it('refuses to deploy to the placeholder account', () => {
-    const res = run(['deploy', '--env', 'staging']);
-    expect(res.status).toBe(2);
-    expect(res.stderr).toMatch(/set AGENTICAI_ACCOUNT_STAGING/);
+  it('refuses to deploy to a missing or placeholder account, naming the variable', () => {
+    for (const account of ['', '000000000000']) {
+      const res = run(['deploy', '--env', 'staging'], { AGENTICAI_ACCOUNT_STAGING: account });
+      expect(res.status).toBe(2);
+      expect(res.stderr).toMatch(/set AGENTICAI_ACCOUNT_STAGING /);
+      // Only the environment being deployed needs an account.
+      expect(res.stderr).not.toMatch(/AGENTICAI_ACCOUNT_PRODUCTION/);
+    }
   });
 
   it('rejects an invalid account id before anything runs, naming the field', () => {
     const res = run(['diff', '--env', 'staging'], { AGENTICAI_ACCOUNT_STAGING: '12345' });
-    expect(res.status).toBe(1);
+    expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/environment staging: account: must be a 12-digit AWS account id/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses staging without administrator emails, or with a placeholder address', () => {
+    let res = run(['deploy', '--env', 'staging'], { AGENTICAI_ACCOUNT_STAGING: '123456789012' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(
+      /staging needs at least one administrator email \(set AGENTICAI_ADMIN_EMAILS\)/,
+    );
+    res = run(['deploy', '--env', 'production'], {
+      AGENTICAI_ACCOUNT_PRODUCTION: '123456789012',
+      AGENTICAI_ADMIN_EMAILS: 'ops@example.com',
+    });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/ops@example.com is a placeholder address/);
+  });
+});
+
+describe('the CDK app itself (a bare `npx cdk deploy`)', () => {
+  it('refuses missing accounts at synth, naming every variable to set', () => {
+    const res = app();
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(
+      /set AGENTICAI_ACCOUNT_DEV, AGENTICAI_ACCOUNT_STAGING, AGENTICAI_ACCOUNT_PRODUCTION \(or AGENTICAI_ACCOUNT for every environment\)/,
+    );
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses the placeholder account even when it is set explicitly', () => {
+    const res = app({ AGENTICAI_ENVIRONMENTS: 'staging', AGENTICAI_ACCOUNT_STAGING: '000000000000' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/set AGENTICAI_ACCOUNT_STAGING /);
+  });
+
+  it('refuses an unknown environment in AGENTICAI_ENVIRONMENTS', () => {
+    const res = app({ AGENTICAI_ENVIRONMENTS: 'staging,qa', AGENTICAI_ACCOUNT: '123456789012' });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/AGENTICAI_ENVIRONMENTS: unknown environment qa/);
   });
 });
