@@ -1,31 +1,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queryObjects } from 'node:v8';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../src/adapters/aws/dynamo.ts';
 import {
   type EmbeddedStore,
   ensureTables,
   startEmbeddedStore,
 } from '../../src/adapters/local/embedded-dynamo.ts';
+import { liveIterators, settledCount } from '../support/level-iterators.ts';
 
 /**
  * The embedded store must not keep LevelDB iterators open after a read (patches/dynalite+4.0.0.patch):
  * dynalite 4.0.0 left one attached to the database per Query, Scan and ListTables, so an idle server
- * polling its queues grew without bound. Every abstract-level iterator (memory-level in tests,
- * classic-level on disk) derives from abstract-level's iterator classes; an iterator still attached to the database is
- * reachable, a closed one is garbage. v8.queryObjects counts the reachable ones after a full GC.
+ * polling its queues grew without bound.
  */
-const levelRequire = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-const { AbstractIterator } = levelRequire('abstract-level') as { AbstractIterator: new () => object };
-// Entry, key and value iterators share one base class (not exported): count them all in one pass.
-const CommonIterator = Object.getPrototypeOf(AbstractIterator) as new () => object;
-const liveIterators = () => queryObjects(CommonIterator, { format: 'count' }) as number;
-
 const ROUNDS = 40;
 
 describe.each([
@@ -98,21 +89,3 @@ describe.each([
     expect(page.TableNames).toEqual(['it-data', 'it-queues']);
   });
 });
-
-/**
- * The live count once the closes under way have finished (an iterator closes just after its read
- * answers), or the count at the end of the wait if it never gets down to `atMost`.
- */
-async function settledCount(atMost: number): Promise<number> {
-  let last = Number.POSITIVE_INFINITY;
-  await vi
-    .waitFor(
-      () => {
-        last = liveIterators();
-        if (last > atMost) throw new Error(`live iterators: ${last}`);
-      },
-      { timeout: 5_000, interval: 50 },
-    )
-    .catch(() => {});
-  return last;
-}
