@@ -58,7 +58,11 @@ export interface LocalRuntime {
   counters: DynamoCounterStore;
   queue: LocalStageQueue;
   pipeline: PipelineService;
-  /** Logs the store commands counted so far (AGENTICAI_COUNT_STORE_CALLS). */
+  /**
+   * Logs the store commands counted so far (AGENTICAI_COUNT_STORE_CALLS; `npm start` does it on
+   * SIGUSR2) and, when Node runs with --expose-gc, the heap after a full GC and the RSS: what the
+   * soak benchmark reads. A signal reaches it only from the same user, never from an HTTP client.
+   */
   reportStoreCalls(): void;
   close(): Promise<void>;
 }
@@ -148,6 +152,11 @@ export async function createLocalRuntime(
     pipeline,
     reportStoreCalls() {
       logger.info('store calls', { event: 'store_calls', byCommand: Object.fromEntries(stores.storeCalls) });
+      if (typeof globalThis.gc === 'function') {
+        globalThis.gc();
+        const { heapUsed, rss, external, arrayBuffers } = process.memoryUsage();
+        logger.info('memory after gc', { event: 'memory', heapUsed, rss, external, arrayBuffers });
+      }
     },
     async close() {
       for (const timer of timers) clearInterval(timer);
