@@ -10,7 +10,14 @@ const EnvSchema = z.object({
   AGENTICAI_ENV: z.enum(['local', 'dev', 'staging', 'production']).default('local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
   AGENTICAI_MODE: z.enum(['local', 'aws']).default('local'),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  /** An IP address or a host name (letters, digits, dots, hyphens); it must resolve to this machine. */
+  HOST: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/,
+      'must be an IP address or a host name',
+    )
+    .default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   AGENTICAI_DATA_DIR: z.string().min(1).default('.agenticai'),
   DATA_TABLE_NAME: z.string().min(3).max(255).optional(),
@@ -46,6 +53,16 @@ const EnvSchema = z.object({
   POWERTOOLS_LOG_LEVEL: z
     .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'])
     .default('INFO'),
+  /**
+   * Local server connection limits, so idle or slow clients cannot use up file descriptors: time to
+   * send the request headers, time to send the whole request (headers and body), how long an idle
+   * keep-alive connection stays open, and open connections at most (more are closed on accept).
+   * Keep HTTP_MAX_CONNECTIONS well below `ulimit -n`: the embedded store needs descriptors too.
+   */
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(15),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(5),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(256),
   /** Seconds the server waits for in-flight requests after SIGTERM/SIGINT before forcing exit. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   /** The tenant used when hardening is bypassed (benchmarks). */
@@ -89,6 +106,12 @@ export type RuntimeConfig = {
   logLevel: z.infer<typeof EnvSchema>['POWERTOOLS_LOG_LEVEL'];
   shutdownGraceSeconds: number;
   localClientId: string;
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    maxConnections: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -143,6 +166,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     serviceName: e.POWERTOOLS_SERVICE_NAME,
     logLevel: e.POWERTOOLS_LOG_LEVEL,
     shutdownGraceSeconds: e.SHUTDOWN_GRACE_SECONDS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      // Node requires the request timeout to be at least the headers timeout.
+      requestTimeoutMs: Math.max(e.HTTP_REQUEST_TIMEOUT_SECONDS, e.HTTP_HEADERS_TIMEOUT_SECONDS) * 1000,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     localClientId: e.AGENTICAI_LOCAL_CLIENT_ID,
   };
 }

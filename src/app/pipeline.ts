@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backoffMs } from '../domain/backoff.ts';
 import {
   canClaim,
   finishRecord,
@@ -11,6 +12,7 @@ import {
 } from '../domain/pipeline.ts';
 import type { Project, Stage } from '../domain/project.ts';
 import { AGENT_SYSTEM, buildPrompt, parseOutput, STAGE_INPUTS } from './agents.ts';
+import { isDependencyFailure } from './dependency-failure.ts';
 import type { Logger } from './logger.ts';
 import type {
   ArtifactStore,
@@ -31,7 +33,31 @@ export interface PipelineOptions {
   maxTokensPerStage?: number;
 }
 
-export type HandleOutcome = 'processed' | 'duplicate';
+/** `deferred`: the store or artifact store failed; the stage was released and queued again. */
+export type HandleOutcome = 'processed' | 'duplicate' | 'deferred';
+
+/** Spacing of the retries of a stage that met an infrastructure outage (they spend no attempt). */
+export const INFRA_RETRY_BACKOFF = { baseMs: 2_000, capMs: 60_000 };
+
+/**
+ * A failure of the stage's own work (the model call or its output): it spends one of the
+ * stage's attempts, whatever its cause.
+ */
+export class StageWorkError extends Error {
+  override readonly name = 'StageWorkError';
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason), { cause: reason });
+  }
+}
+
+/**
+ * True when a stage failed because our own infrastructure (store, artifact store, queue, file
+ * descriptors, disk) was unavailable rather than because of the stage's work: such a failure is
+ * retried later and never uses up the project's attempts.
+ */
+export function isInfrastructureFailure(error: unknown): boolean {
+  return !(error instanceof StageWorkError) && isDependencyFailure(error);
+}
 
 /**
  * Moves projects through PM → Dev → QA → Ops. Every transition is a conditional write on the
@@ -42,6 +68,8 @@ export class PipelineService {
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly maxTokens: number;
+  /** Lease tokens of the stage runs under way in this process. */
+  private readonly live = new Set<string>();
 
   constructor(
     private readonly repo: ProjectRepository,
@@ -94,7 +122,10 @@ export class PipelineService {
       updatedAt: now.toISOString(),
       history,
     };
-    if (!(await this.repo.save({ project: claimed, lease }, project.version))) {
+    // Known as live before it is written, so an exclusive sweep never takes it for a dead run's.
+    this.live.add(lease.token);
+    if (!(await this.repo.save({ project: claimed, lease }, project.version).catch(this.forget(lease)))) {
+      this.live.delete(lease.token);
       this.logger.info('stage already claimed', { event: 'stage_duplicate', ...log });
       return 'duplicate';
     }
@@ -105,9 +136,63 @@ export class PipelineService {
       await this.complete(claimed, message, outcome);
       return 'processed';
     } catch (error) {
-      await this.recordFailure(claimed, message, receiveCount, error);
+      if (isInfrastructureFailure(error)) return await this.defer(project, claimed, message, error);
+      const cause = error instanceof StageWorkError ? error.reason : error;
+      await this.recordFailure(claimed, message, receiveCount, cause);
+      throw cause;
+    } finally {
+      this.live.delete(lease.token);
+    }
+  }
+
+  /**
+   * An infrastructure outage hit the stage: undo the claim (the attempt does not count) and queue
+   * the stage again after a backoff with a fresh receive count. If the store is still down and
+   * this fails too, the error goes to the queue; the project is still not failed, and its
+   * redelivered message or the sweeper resumes it.
+   */
+  private async defer(before: Project, claimed: Project, message: StageMessage, error: unknown) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const retries = (message.infraRetries ?? 0) + 1;
+    const log = {
+      projectId: message.projectId,
+      stage: message.stage,
+      correlationId: message.correlationId,
+      infraRetries: retries,
+      reason,
+    };
+    try {
+      const released: Project = {
+        ...before,
+        version: claimed.version + 1,
+        updatedAt: this.clock.now().toISOString(),
+      };
+      let stage: Stage | undefined = message.stage;
+      if (!(await this.repo.save({ project: released }, claimed.version))) {
+        // The stage had already completed (its next message is what failed) or was taken over:
+        // queue whatever the project waits for now; a duplicate is harmless.
+        const state = await this.repo.getState(message.clientId, message.projectId);
+        const leased = state?.lease && state.lease.until > this.clock.now().getTime();
+        stage = state && !leased ? pendingStage(state.project) : undefined;
+      }
+      if (stage) {
+        const delay = backoffMs(retries, INFRA_RETRY_BACKOFF);
+        await this.queue.send(
+          { ...message, stage, infraRetries: retries },
+          { delaySeconds: Math.ceil(delay / 1000) },
+        );
+      }
+    } catch (releaseError) {
+      this.logger.error('stage deferred but not released: store unavailable', {
+        event: 'stage_release_failed',
+        ...log,
+        error: releaseError,
+      });
       throw error;
     }
+    this.metrics.count('StageDeferrals', { stage: message.stage });
+    this.logger.warn('stage deferred: infrastructure unavailable', { event: 'stage_deferred', ...log });
+    return 'deferred' as const;
   }
 
   private async runStage(project: Project, stage: Stage) {
@@ -119,15 +204,17 @@ export class PipelineService {
       if (found) inputs[artifact.name] = found.body.toString('utf8');
     }
     const started = performance.now();
-    const result = await this.model.generate(stage, buildPrompt(stage, project, inputs), {
-      system: AGENT_SYSTEM[stage],
-      maxTokens: this.maxTokens,
-      project: { id: project.id, name: project.name, type: project.type, description: project.description },
-      inputs,
+    const { result, parsed } = await this.work(async () => {
+      const result = await this.model.generate(stage, buildPrompt(stage, project, inputs), {
+        system: AGENT_SYSTEM[stage],
+        maxTokens: this.maxTokens,
+        project: { id: project.id, name: project.name, type: project.type, description: project.description },
+        inputs,
+      });
+      return { result, parsed: parseOutput(stage, result.text) };
     });
     this.metrics.record?.('ModelLatency', performance.now() - started, 'Milliseconds', { stage });
     this.metrics.record?.('ModelTokens', result.inputTokens + result.outputTokens, 'Count', { stage });
-    const parsed = parseOutput(stage, result.text);
     for (const file of parsed.files) {
       await this.blobs.write(project.clientId, project.id, stage, file.name, file.content);
     }
@@ -136,6 +223,15 @@ export class PipelineService {
       verdict: parsed.verdict,
       tokens: { input: result.inputTokens, output: result.outputTokens },
     };
+  }
+
+  /** Runs the stage's own work; whatever it throws counts against the stage's attempts. */
+  private async work<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw new StageWorkError(error);
+    }
   }
 
   private async complete(
@@ -218,6 +314,77 @@ export class PipelineService {
     });
   }
 
+  /**
+   * For a process that is the only worker on its store (local mode), at start: every lease was
+   * held by a previous process that is gone, so release them, and queue every unfinished
+   * project's pending stage now rather than after the lease or the visibility timeout (duplicates
+   * are ignored by the claim). Returns how many leases were released and stages queued.
+   */
+  async resumeAfterRestart(limit = 10_000) {
+    const now = this.clock.now();
+    const active = await this.repo.listActive(new Date(now.getTime() + 1).toISOString(), limit);
+    let released = 0;
+    let queued = 0;
+    for (const item of active) {
+      const state = await this.repo.getState(item.clientId, item.projectId);
+      if (!state || isFinished(state.project)) continue;
+      let project = state.project;
+      if (state.lease) {
+        const free = await this.releaseDeadLease(state.project, now);
+        if (!free) continue;
+        project = free;
+        released++;
+      }
+      await this.queue.send({
+        projectId: item.projectId,
+        clientId: item.clientId,
+        stage: pendingStage(project)!,
+        correlationId: `restart-${item.projectId}`,
+      });
+      queued++;
+    }
+    if (released || queued) {
+      this.logger.warn('resumed the work of the previous process', {
+        event: 'pipeline_resumed',
+        leasesReleased: released,
+        stagesQueued: queued,
+      });
+    }
+    return { released, queued };
+  }
+
+  private forget(lease: Lease) {
+    return (error: unknown): never => {
+      this.live.delete(lease.token);
+      throw error;
+    };
+  }
+
+  /** Whether a stage run of this process holds `lease` (exclusive mode: any other lease is dead). */
+  private holdsLease(lease: Lease) {
+    return this.live.has(lease.token);
+  }
+
+  /**
+   * Frees a project whose lease belongs to no running worker. The abandoned run stays in the
+   * history as failed; the stage's attempts are counted by deliveries, as before.
+   */
+  private async releaseDeadLease(project: Project, now: Date): Promise<Project | undefined> {
+    const last = project.history.at(-1);
+    const history =
+      last?.status === 'running'
+        ? finishRecord(project.history, now, { status: 'failed', error: 'worker stopped' })
+        : project.history;
+    const free: Project = {
+      ...project,
+      stage: null,
+      version: project.version + 1,
+      updatedAt: now.toISOString(),
+      history,
+    };
+    return (await this.repo.save({ project: free }, project.version)) ? free : undefined;
+  }
+
   /** Re-queues a failed project from the stage that failed (`agenticai projects retry`). */
   retry(clientId: string, projectId: string, correlationId: string) {
     return retryProject(this.repo, this.queue, this.clock, clientId, projectId, correlationId);
@@ -225,10 +392,10 @@ export class PipelineService {
 
   /**
    * Repairs work that would otherwise stall: projects unfinished and untouched for `requeueAfterMs`
-   * with no live lease get their pending stage queued again (duplicates are harmless). Returns
+   * with no live lease (with `exclusive`, no lease held by this process) get their pending stage queued again (duplicates are harmless). Returns
    * how many were re-queued and how many unfinished projects are older than `stuckAfterMs`.
    */
-  async sweep(opts: { requeueAfterMs: number; stuckAfterMs: number }) {
+  async sweep(opts: { requeueAfterMs: number; stuckAfterMs: number; exclusive?: boolean }) {
     const now = this.clock.now();
     const stale = await this.repo.listActive(
       new Date(now.getTime() - Math.min(opts.requeueAfterMs, opts.stuckAfterMs)).toISOString(),
@@ -242,8 +409,16 @@ export class PipelineService {
       if (age < opts.requeueAfterMs) continue;
       const state = await this.repo.getState(item.clientId, item.projectId);
       if (!state || isFinished(state.project)) continue;
-      if (state.lease && state.lease.until > now.getTime()) continue;
-      const stage = pendingStage(state.project)!;
+      let { project } = state;
+      if (state.lease && state.lease.until > now.getTime()) {
+        // With `exclusive` (local mode: the only worker process on the store) a lease this process
+        // does not hold is a dead run's, e.g. one whose release failed during a store outage.
+        if (!opts.exclusive || this.holdsLease(state.lease)) continue;
+        const free = await this.releaseDeadLease(project, now);
+        if (!free) continue;
+        project = free;
+      }
+      const stage = pendingStage(project)!;
       await this.queue.send({
         projectId: item.projectId,
         clientId: item.clientId,

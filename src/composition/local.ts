@@ -119,6 +119,15 @@ export async function createLocalRuntime(
     logger,
   });
 
+  if (opts.workers !== false) {
+    // Local mode is the only worker on its data dir: leases left behind belong to a dead process.
+    try {
+      await pipeline.resumeAfterRestart();
+    } catch (error) {
+      await stores.close();
+      throw error;
+    }
+  }
   const timers = [
     setInterval(() => {
       counters.purgeExpired(Math.floor(clock.now().getTime() / 1000)).catch((error: unknown) => {
@@ -133,7 +142,7 @@ export async function createLocalRuntime(
     );
     timers.push(
       setInterval(() => {
-        pipeline.sweep(config.pipeline).catch((error: unknown) => {
+        pipeline.sweep({ ...config.pipeline, exclusive: true }).catch((error: unknown) => {
           logger.error('sweep failed', { event: 'sweep_failed', error });
         });
       }, config.pipeline.sweepIntervalMs),

@@ -6,6 +6,8 @@ export interface StageMessage {
   clientId: string;
   stage: Stage;
   correlationId: string;
+  /** Times this stage was put back because the infrastructure was down (these spend no attempt). */
+  infraRetries?: number;
 }
 
 export const NEXT_STAGE: Record<Stage, Stage | 'completed'> = {

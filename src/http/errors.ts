@@ -30,3 +30,35 @@ export function toFieldIssues(issues: ReadonlyArray<Issue>): FieldIssue[] {
     return [{ path: base.join('.') || '(body)', message: issue.message }];
   });
 }
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+  503: 'Service Unavailable',
+};
+
+/**
+ * A complete HTTP/1.1 error response as raw bytes, for the requests Node rejects before the app
+ * sees them (malformed request line, oversized headers, timeouts): the same JSON body and
+ * request-id header as every other error, and the connection closes after it.
+ */
+export function rawErrorResponse(
+  status: keyof typeof REASONS,
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+): string {
+  const body = JSON.stringify(errorBody(code, message, requestId));
+  return [
+    `HTTP/1.1 ${status} ${REASONS[status]}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Request-Id: ${requestId}`,
+    'X-Content-Type-Options: nosniff',
+    'Cache-Control: no-store',
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}

@@ -50,7 +50,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const url = await new Promise<string>((resolvePromise, reject) => {
     const timer = setInterval(() => {
       const started = logs().find((l) => l.event === 'server_started');
-      if (started) {
+      // The key goes to stderr just before this line goes to stdout; wait for both pipes.
+      if (started && (!started.adminKeyCreated || /X-API-Key: agk_\S+\n/.test(err))) {
         clearInterval(timer);
         resolvePromise(String(started.url));
       }

@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactStore } from '../../app/ports.ts';
 import { type Artifact, compareArtifacts, STAGES, type Stage } from '../../domain/project.ts';
@@ -35,7 +36,16 @@ export class FileArtifactStore implements ArtifactStore {
     if (!SAFE_NAME.test(name)) throw new Error(`unsafe artifact name: ${name}`);
     const dir = this.dir(clientId, projectId, stage);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, name), body);
+    // Temp file + rename: a full disk or a crash leaves the old file or none, never half a file.
+    // The temp name cannot pass SAFE_NAME, so list() and read() never see it.
+    const temp = join(dir, `.${name}.${randomUUID()}.tmp`);
+    try {
+      await writeFile(temp, body);
+      await rename(temp, join(dir, name));
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
   }
 
   async list(clientId: string, projectId: string): Promise<Artifact[]> {
@@ -46,7 +56,8 @@ export class FileArtifactStore implements ArtifactStore {
         if (error.code === 'ENOENT') return [] as string[];
         throw error;
       });
-      for (const name of names) {
+      // Temp files of writes under way are not artifacts (SAFE_NAME never matches them).
+      for (const name of names.filter((n) => SAFE_NAME.test(n))) {
         const info = await stat(join(dir, name));
         artifacts.push({
           name,
