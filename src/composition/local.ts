@@ -69,7 +69,9 @@ export async function openLocalStores(
   config: RuntimeConfig,
   opts: { inMemory?: boolean; shared?: boolean } = {},
 ): Promise<LocalStores> {
-  await privateDataDir(config.dataDir);
+  // The owner of the store (the server, tests) tightens the whole tree; the CLI, which must stay
+  // quick on a data dir with thousands of artifacts, only the top level.
+  await privateDataDir(config.dataDir, { deep: !opts.shared });
   const store = opts.inMemory
     ? await startEmbeddedStore({})
     : opts.shared
@@ -108,21 +110,22 @@ export async function openLocalStores(
  * A 0077 umask makes everything this process creates (LevelDB's own files included, which take no
  * mode) 0700/0600, and a data dir from an older version or a looser umask is tightened at start.
  */
-export async function privateDataDir(dataDir: string): Promise<void> {
+export async function privateDataDir(dataDir: string, opts: { deep: boolean }): Promise<void> {
   // process.umask cannot be set from a worker thread; local mode runs on the main thread.
   if (isMainThread) process.umask(0o077);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await tighten(dataDir);
+  await tighten(dataDir, opts.deep ? Number.POSITIVE_INFINITY : 1);
 }
 
-async function tighten(path: string): Promise<void> {
+/** Removes group and other permissions from `path` and, `depth` levels down, what it contains. */
+async function tighten(path: string, depth: number): Promise<void> {
   try {
     const info = await lstat(path);
     if (info.isSymbolicLink()) return;
     const wanted = info.isDirectory() ? 0o700 : 0o600;
     if ((info.mode & 0o777 & ~wanted) !== 0) await chmod(path, info.mode & wanted);
-    if (!info.isDirectory()) return;
-    for (const entry of await readdir(path)) await tighten(join(path, entry));
+    if (!info.isDirectory() || depth === 0) return;
+    for (const entry of await readdir(path)) await tighten(join(path, entry), depth - 1);
   } catch (error) {
     // A running server's LevelDB may remove a file between readdir and lstat.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
