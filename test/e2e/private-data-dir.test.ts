@@ -125,6 +125,33 @@ describe('private data dir (issue 19)', () => {
     }
   });
 
+  // Needs root to act as another user; CI machines and this suite's reference machine run as root.
+  it.skipIf(process.getuid?.() !== 0)(
+    'another local user can neither connect to the store socket nor read the data dir',
+    async () => {
+      const dir = await dataDir();
+      const server = await startServer({ AGENTICAI_DATA_DIR: dir });
+      try {
+        const probe = `
+          const fs = require('node:fs'), net = require('node:net');
+          const dir = process.argv[1], out = {};
+          try { fs.readFileSync(dir + '/pepper.json'); out.pepper = 'read'; } catch (e) { out.pepper = e.code; }
+          const s = net.connect(dir + '/store.sock');
+          s.on('connect', () => { out.socket = 'connected'; console.log(JSON.stringify(out)); process.exit(0); });
+          s.on('error', (e) => { out.socket = e.code; console.log(JSON.stringify(out)); });`;
+        const child = spawn(process.execPath, ['-e', probe, dir], { uid: 65534, gid: 65534, cwd: '/' });
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+        });
+        await new Promise((r) => child.once('exit', r));
+        expect(JSON.parse(out)).toEqual({ pepper: 'EACCES', socket: 'EACCES' });
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
   it('the server and the CLI started at the same instant both succeed, or one says the store is in use (5 rounds)', async () => {
     for (let round = 0; round < 5; round++) {
       const dir = await dataDir();
