@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, startServer, tempDataDir } from '../support/server-process.ts';
 
@@ -123,6 +124,26 @@ describe('private data dir (issue 19)', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it('a data dir too deep for a socket path puts the socket in a private temp dir, shared with the CLI and removed at stop', async () => {
+    const dir = join(await dataDir(), 'a-rather-long-directory-name-'.repeat(4), 'data');
+    const server = await startServer({ AGENTICAI_DATA_DIR: dir });
+    let socketDir: string;
+    try {
+      const { endpoint } = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as {
+        endpoint: string;
+      };
+      expect(endpoint).toMatch(new RegExp(`^unix:${tmpdir()}/agenticai-store-[^/]+/store\\.sock$`));
+      socketDir = dirname(endpoint.slice('unix:'.length));
+      expect((await lstat(socketDir)).mode & 0o777).toBe(0o700);
+      const status = await runCli(['status', '--json'], { AGENTICAI_DATA_DIR: dir });
+      expect(status.code, status.stderr).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ serverRunning: true });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    await expect(lstat(socketDir)).rejects.toThrow(/ENOENT/);
   });
 
   // Needs root to act as another user; CI machines and this suite's reference machine run as root.
