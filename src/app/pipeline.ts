@@ -21,6 +21,7 @@ import type {
   MetricsSink,
   ModelProvider,
   ProjectRepository,
+  RunningSlots,
   StageQueue,
 } from './ports.ts';
 
@@ -31,6 +32,8 @@ export interface PipelineOptions {
   leaseMs?: number;
   /** Max output tokens the model may spend on one stage (model spend limit). Default 4096. */
   maxTokensPerStage?: number;
+  /** The running-projects sets: a project that finishes gives its slot back. */
+  slots?: RunningSlots;
 }
 
 /** `deferred`: the store or artifact store failed; the stage was released and queued again. */
@@ -70,6 +73,7 @@ export class PipelineService {
   private readonly maxTokens: number;
   /** Lease tokens of the stage runs under way in this process. */
   private readonly live = new Set<string>();
+  private readonly slots?: RunningSlots;
 
   constructor(
     private readonly repo: ProjectRepository,
@@ -85,6 +89,20 @@ export class PipelineService {
     this.maxAttempts = opts.maxAttempts ?? 3;
     this.leaseMs = opts.leaseMs ?? 15 * 60_000;
     this.maxTokens = opts.maxTokensPerStage ?? 4096;
+    this.slots = opts.slots;
+  }
+
+  /** Best effort: a lost release is repaired at the client's next refused admission (ProjectQuota.reclaim). */
+  private async releaseSlot(project: Project) {
+    try {
+      await this.slots?.release(project.clientId, project.id);
+    } catch (error) {
+      this.logger.warn('running slot not released', {
+        event: 'slot_release_failed',
+        projectId: project.id,
+        error,
+      });
+    }
   }
 
   /** Queues the first stage of a newly created project. */
@@ -281,6 +299,7 @@ export class PipelineService {
     });
     if (next === 'completed') {
       this.metrics.count('ProjectsCompleted');
+      await this.releaseSlot(done);
       return;
     }
     // If this send fails the project waits in `next` with no lease; the sweeper re-queues it.
@@ -303,7 +322,10 @@ export class PipelineService {
     };
     const saved = await this.repo.save({ project: failed }, claimed.version);
     this.metrics.count('StageFailures', { stage: message.stage });
-    if (last && saved) this.metrics.count('ProjectsFailed');
+    if (last && saved) {
+      this.metrics.count('ProjectsFailed');
+      await this.releaseSlot(failed);
+    }
     this.logger.warn(last ? 'project failed' : 'stage attempt failed', {
       event: last ? 'project_failed' : 'stage_failed',
       projectId: claimed.id,
@@ -387,7 +409,7 @@ export class PipelineService {
 
   /** Re-queues a failed project from the stage that failed (`agenticai projects retry`). */
   retry(clientId: string, projectId: string, correlationId: string) {
-    return retryProject(this.repo, this.queue, this.clock, clientId, projectId, correlationId);
+    return retryProject(this.repo, this.queue, this.clock, clientId, projectId, correlationId, this.slots);
   }
 
   /**
@@ -451,6 +473,7 @@ export async function retryProject(
   clientId: string,
   projectId: string,
   correlationId: string,
+  slots?: RunningSlots,
 ): Promise<RetryResult> {
   const state = await repo.getState(clientId, projectId);
   if (!state) return { outcome: 'not_found' };
@@ -465,6 +488,8 @@ export async function retryProject(
     updatedAt: clock.now().toISOString(),
   };
   if (!(await repo.save({ project: requeued }, project.version))) return { outcome: 'conflict' };
+  // Running again, so counted again (an operator's retry is not refused by the client's cap).
+  await slots?.hold(clientId, projectId);
   await queue.send({ projectId, clientId, stage: failure.stage, correlationId });
   return { outcome: 'requeued', project: requeued };
 }

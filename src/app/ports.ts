@@ -45,7 +45,6 @@ export interface ProjectRepository {
     before: string,
     limit: number,
   ): Promise<{ clientId: string; projectId: string; updatedAt: string }[]>;
-  countActive(clientId: string): Promise<number>;
   getIdempotencyRecord(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
   get(clientId: string, projectId: string): Promise<Project | undefined>;
   /** Newest first. */
@@ -89,6 +88,22 @@ export interface KeyRepository {
   /** Records use, skipping the write when the stored value is newer than `notBefore`. */
   touchKey(keyId: string, at: string, notBefore: string): Promise<void>;
   anyKeyExists(): Promise<boolean>;
+}
+
+/**
+ * The ids of a client's unfinished projects, kept as one set per client so the running cap is
+ * exact under concurrency (see docs/ARCHITECTURE.md "Running-projects cap"). Adding or removing an
+ * id twice changes nothing, so retries and duplicate deliveries never count twice.
+ */
+export interface RunningSlots {
+  /** Adds `projectId` unless the client already holds `cap` ids; false when refused. One conditional write. */
+  acquire(clientId: string, projectId: string, cap: number): Promise<boolean>;
+  /** Adds `projectId` whatever the cap (a project that runs again: replayed creation, retry). */
+  hold(clientId: string, projectId: string): Promise<void>;
+  /** Removes `projectId`; false when it was not held. */
+  release(clientId: string, projectId: string): Promise<boolean>;
+  /** The held ids, read consistently. */
+  held(clientId: string): Promise<string[]>;
 }
 
 export interface CounterStore {

@@ -1,5 +1,7 @@
+import { decodeTime } from 'ulid';
 import { AppError } from '../domain/errors.ts';
-import type { Clock, CounterStore, ProjectRepository } from './ports.ts';
+import { isFinished } from '../domain/pipeline.ts';
+import type { Clock, CounterStore, ProjectRepository, RunningSlots } from './ports.ts';
 
 export interface ProjectQuotaOptions {
   /** New projects a client may create per UTC day. Default 50. */
@@ -9,28 +11,49 @@ export interface ProjectQuotaOptions {
 }
 
 /**
+ * How long a slot may be held by a project id that was never written before it counts as lost
+ * (the process died between admission and creation). Admission and creation are milliseconds apart.
+ */
+export const UNCREATED_SLOT_GRACE_MS = 60_000;
+
+/**
  * Model spend limits at the door: a project costs model tokens in four stages, so clients are
- * capped per day and in parallel. The running count reads an eventually consistent index, so a
- * burst of simultaneous creations can exceed it by a few; the daily cap is exact (conditional counter).
+ * capped per day and in parallel. Both caps are exact under any concurrency: the running cap is a
+ * conditional add to the client's set of running project ids, the daily cap a conditional counter.
  */
 export class ProjectQuota {
   constructor(
     private readonly repo: ProjectRepository,
     private readonly counters: CounterStore,
+    private readonly slots: RunningSlots,
     private readonly clock: Clock,
     private readonly opts: ProjectQuotaOptions,
   ) {}
 
-  async admit(clientId: string): Promise<void> {
-    const running = await this.repo.countActive(clientId);
-    if (running >= this.opts.runningProjects) {
+  /** Takes a running slot for `projectId` and counts it for today, or throws a 429 error. */
+  async admit(clientId: string, projectId: string): Promise<void> {
+    const cap = this.opts.runningProjects;
+    const acquired =
+      (await this.slots.acquire(clientId, projectId, cap)) ||
+      ((await this.reclaim(clientId)) > 0 && (await this.slots.acquire(clientId, projectId, cap)));
+    if (!acquired) {
       throw new AppError(
         'project_quota_exceeded',
-        `this client already has ${running} unfinished projects (limit ${this.opts.runningProjects}); wait for one to finish`,
+        `this client already has ${cap} unfinished projects (limit ${cap}); wait for one to finish`,
         undefined,
         { 'Retry-After': '60' },
       );
     }
+    try {
+      await this.countToday(clientId);
+    } catch (error) {
+      // Not admitted after all: give the slot back (if this fails too, reclaim finds it later).
+      await this.slots.release(clientId, projectId).catch(() => {});
+      throw error;
+    }
+  }
+
+  private async countToday(clientId: string) {
     const now = this.clock.now();
     const day = now.toISOString().slice(0, 10);
     const tomorrow = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 86_400;
@@ -48,5 +71,21 @@ export class ProjectQuota {
         { 'Retry-After': String(tomorrow - Math.floor(now.getTime() / 1000)) },
       );
     }
+  }
+
+  /**
+   * Self-healing for the crash windows: frees slots whose project finished (the release after the
+   * last stage was lost) or was never written (the process died after admission). Runs only when
+   * the cap refuses, which is the only time a stale slot matters. Returns how many were freed.
+   */
+  async reclaim(clientId: string): Promise<number> {
+    const now = this.clock.now().getTime();
+    let freed = 0;
+    for (const projectId of await this.slots.held(clientId)) {
+      const project = await this.repo.get(clientId, projectId);
+      const stale = project ? isFinished(project) : now - decodeTime(projectId) >= UNCREATED_SLOT_GRACE_MS;
+      if (stale && (await this.slots.release(clientId, projectId))) freed++;
+    }
+    return freed;
   }
 }

@@ -14,11 +14,21 @@ export interface CreateResult {
 
 /** What happens around a new project: admission (quotas) and the start of the pipeline. */
 export interface ProjectLifecycle {
-  admit(clientId: string): Promise<void>;
+  /** Admits `projectId` for the client (its running slot and daily count) or throws a 429 error. */
+  admit(clientId: string, projectId: string): Promise<void>;
+  /** Gives back the slot of an admitted id that will not be used. */
+  abandon(clientId: string, projectId: string): Promise<void>;
+  /** Counts a project created late under an earlier admission (a replayed Idempotency-Key). */
+  resume(clientId: string, projectId: string): Promise<void>;
   started(project: Project, correlationId: string): Promise<void>;
 }
 
-const noLifecycle: ProjectLifecycle = { admit: async () => {}, started: async () => {} };
+const noLifecycle: ProjectLifecycle = {
+  admit: async () => {},
+  abandon: async () => {},
+  resume: async () => {},
+  started: async () => {},
+};
 
 export class ProjectService {
   constructor(
@@ -37,7 +47,7 @@ export class ProjectService {
     const now = this.clock.now();
     const id = newProjectId(now);
     if (idempotencyKey === undefined) {
-      await this.lifecycle.admit(clientId);
+      await this.lifecycle.admit(clientId, id);
       const project = newProject({ id, clientId, input, now });
       await this.repo.create(project);
       await this.lifecycle.started(project, correlationId);
@@ -48,7 +58,14 @@ export class ProjectService {
     const requestHash = canonicalHash(input);
     const known = await this.repo.getIdempotencyRecord(clientId, idempotencyKey, now);
     if (known) return this.replay(clientId, input, requestHash, known, correlationId);
-    await this.lifecycle.admit(clientId);
+    try {
+      await this.lifecycle.admit(clientId, id);
+    } catch (error) {
+      // A concurrent request with the same key may have taken the last slot for this very project.
+      const claimed = await this.repo.getIdempotencyRecord(clientId, idempotencyKey, now);
+      if (claimed) return this.replay(clientId, input, requestHash, claimed, correlationId);
+      throw error;
+    }
 
     // The key is claimed before the project is written; if the process dies in between, the next
     // retry with the same key finds the claim and finishes the creation with the claimed id.
@@ -69,6 +86,8 @@ export class ProjectService {
       await this.lifecycle.started(project, correlationId);
       return { project, replayed: false };
     }
+    // A concurrent request with the same key won: our admission goes unused.
+    await this.lifecycle.abandon(clientId, id);
     return this.replay(clientId, input, requestHash, claim.existing, correlationId);
   }
 
@@ -93,6 +112,8 @@ export class ProjectService {
       input,
       now: new Date(existing.createdAt),
     });
+    // The first attempt died before writing the project: count it again before it exists.
+    await this.lifecycle.resume(clientId, existing.projectId);
     // A concurrent retry may write the same project first; either way it now exists.
     if (!(await this.repo.create(project))) {
       return { project: (await this.repo.get(clientId, existing.projectId)) ?? project, replayed: true };

@@ -2,9 +2,10 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-s
 import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
 import { DynamoProjectRepository } from '../adapters/aws/project-repository.ts';
+import { DynamoRunningSlots } from '../adapters/aws/running-slots.ts';
 import { SqsDeadLetters, SqsStageQueue } from '../adapters/aws/sqs-queue.ts';
 import { LocalStageQueue } from '../adapters/local/store-queue.ts';
-import type { ProjectRepository, StageQueue } from '../app/ports.ts';
+import type { ProjectRepository, RunningSlots, StageQueue } from '../app/ports.ts';
 import { systemClock } from '../app/ports.ts';
 import { localQueueTableName, openLocalStores } from '../composition/local-stores.ts';
 import { loadConfig } from '../config.ts';
@@ -23,6 +24,8 @@ export interface DeadLetterView {
 
 export interface PipelineTarget {
   projects: ProjectRepository;
+  /** The running-projects sets: a retried project is counted again. */
+  slots: RunningSlots;
   listClientIds(): Promise<string[]>;
   queue: StageQueue;
   deadLetters: DeadLetterView;
@@ -38,6 +41,7 @@ export async function openPipelineTarget(globals: GlobalOptions): Promise<Pipeli
     const keys = new DynamoKeyRepository(stores.db, config.dataTableName);
     return {
       projects: new DynamoProjectRepository(stores.db, config.dataTableName),
+      slots: new DynamoRunningSlots(stores.db, config.dataTableName),
       listClientIds: async () => (await keys.listClients()).map((c) => c.clientId),
       queue,
       deadLetters: {
@@ -70,6 +74,7 @@ export async function openPipelineTarget(globals: GlobalOptions): Promise<Pipeli
   const keys = new DynamoKeyRepository(db, names.dataTable);
   return {
     projects: new DynamoProjectRepository(db, names.dataTable),
+    slots: new DynamoRunningSlots(db, names.dataTable),
     listClientIds: async () => (await keys.listClients()).map((c) => c.clientId),
     queue: new SqsStageQueue(sqs, queueUrls),
     deadLetters: {

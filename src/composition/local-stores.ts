@@ -1,5 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
 import { createDocumentClient } from '../adapters/aws/dynamo.ts';
@@ -37,12 +39,14 @@ export async function openLocalStores(
   config: RuntimeConfig,
   opts: { inMemory?: boolean; shared?: boolean } = {},
 ): Promise<LocalStores> {
-  await mkdir(config.dataDir, { recursive: true });
+  // The owner of the store (the server, tests) tightens the whole tree; the CLI, which must stay
+  // quick on a data dir with thousands of artifacts, only the top level.
+  await privateDataDir(config.dataDir, { deep: !opts.shared });
   const store = opts.inMemory
     ? await startEmbeddedStore({})
     : opts.shared
       ? await connectOrStartStore(config.dataDir)
-      : await startEmbeddedStore({ dataDir: config.dataDir, advertise: true });
+      : await startEmbeddedStore({ dataDir: config.dataDir, advertise: true, waitForLock: true });
   try {
     await ensureTables(store.endpoint, {
       data: config.dataTableName,
@@ -69,6 +73,33 @@ export async function openLocalStores(
       await store.close();
     },
   };
+}
+
+/**
+ * The data dir holds key hashes, the pepper and every artifact: only its owner may read it.
+ * A 0077 umask makes everything this process creates (LevelDB's own files included, which take no
+ * mode) 0700/0600, and a data dir from an older version or a looser umask is tightened at start.
+ */
+export async function privateDataDir(dataDir: string, opts: { deep: boolean }): Promise<void> {
+  // process.umask cannot be set from a worker thread; local mode runs on the main thread.
+  if (isMainThread) process.umask(0o077);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await tighten(dataDir, opts.deep ? Number.POSITIVE_INFINITY : 1);
+}
+
+/** Removes group and other permissions from `path` and, `depth` levels down, what it contains. */
+async function tighten(path: string, depth: number): Promise<void> {
+  try {
+    const info = await lstat(path);
+    if (info.isSymbolicLink()) return;
+    const wanted = info.isDirectory() ? 0o700 : 0o600;
+    if ((info.mode & 0o777 & ~wanted) !== 0) await chmod(path, info.mode & wanted);
+    if (!info.isDirectory() || depth === 0) return;
+    for (const entry of await readdir(path)) await tighten(join(path, entry), depth - 1);
+  } catch (error) {
+    // A running server's LevelDB may remove a file between readdir and lstat.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 export function localKeyAdmin(

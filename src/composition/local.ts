@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { DynamoCounterStore } from '../adapters/aws/counter-store.ts';

@@ -15,6 +15,7 @@ import type {
   StageQueue,
 } from '../app/ports.ts';
 import type { RuntimeConfig } from '../config.ts';
+import { runningSlots } from './lifecycle.ts';
 
 /** The configured model behind a circuit breaker (SPEC C). */
 export function wireModel(
@@ -68,6 +69,7 @@ export function wirePipeline(w: PipelineWiring): PipelineService {
       maxAttempts: w.config.pipeline.maxAttempts,
       leaseMs: w.config.pipeline.leaseMs,
       maxTokensPerStage: w.config.model.maxTokensPerStage,
+      slots: runningSlots(w.config, w.db),
     },
   );
 }

@@ -378,7 +378,6 @@ describe('failures never leak internals', () => {
     getState: () => Promise.reject(error),
     save: () => Promise.reject(error),
     listActive: () => Promise.reject(error),
-    countActive: () => Promise.reject(error),
     getIdempotencyRecord: () => Promise.reject(error),
   });
 

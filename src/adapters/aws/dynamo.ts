@@ -1,3 +1,4 @@
+import { Agent, type AgentOptions } from 'node:http';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -11,11 +12,26 @@ export interface DynamoOptions {
   onCommand?: (commandName: string) => void;
 }
 
+/**
+ * Client settings for an endpoint URL, or for `unix:<path>` (local mode's store listens on a Unix
+ * socket in the private data dir): the agent's `socketPath` sends every connection to the socket.
+ */
+export function storeEndpointConfig(
+  endpoint: string,
+): Pick<DynamoDBClientConfig, 'endpoint' | 'requestHandler'> {
+  if (!endpoint.startsWith('unix:')) return { endpoint };
+  const socketPath = endpoint.slice('unix:'.length);
+  return {
+    endpoint: 'http://localhost',
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, socketPath } as AgentOptions) },
+  };
+}
+
 export function createDocumentClient(opts: DynamoOptions = {}): DynamoDBDocumentClient {
   const config: DynamoDBClientConfig = { maxAttempts: 3 };
   if (opts.endpoint) {
     // The embedded store accepts any credentials; fixed ones keep a developer's AWS profile out of it.
-    config.endpoint = opts.endpoint;
+    Object.assign(config, storeEndpointConfig(opts.endpoint));
     config.region = opts.region ?? 'local';
     config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   } else {

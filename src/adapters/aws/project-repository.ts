@@ -130,26 +130,6 @@ export class DynamoProjectRepository implements ProjectRepository {
     }));
   }
 
-  async countActive(clientId: string) {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: DATA_TABLE.gsi2.name,
-          KeyConditionExpression: 'GSI2PK = :pk',
-          ExpressionAttributeValues: { ':pk': keys.activeForClient(clientId) },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return count;
-  }
-
   async getIdempotencyRecord(
     clientId: string,
     key: string,

@@ -29,6 +29,8 @@ export const keys = {
   allClients: 'CLIENTS',
   audit: (day: string) => `AUDIT#${day}`,
   counter: (clientId: string, windowId: string) => `${clientId}#${windowId}`,
+  /** Data-table item holding the ids of a client's unfinished projects (the running cap). */
+  runningProjects: (clientId: string) => ({ PK: `CLIENT#${clientId}`, SK: 'RUNNING' }),
   /** GSI1 partition of every unfinished project (the sweeper's worklist). */
   activeProjects: 'ACTIVE',
   activeForClient: (clientId: string) => `ACTIVE#${clientId}`,

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -11,10 +12,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
+import { storeEndpointConfig } from '../aws/dynamo.ts';
 import { countersTableDefinition, dataTableDefinition, localQueueTableDefinition } from '../aws/tables.ts';
 
 /** Where a running local instance advertises its store, so the CLI can share it. */
 const STORE_FILE = 'store.json';
+/** The embedded store's Unix socket, inside the private data dir. */
+const SOCKET_FILE = 'store.sock';
+/** The data dir's lock (see lockDataDir). */
+const LOCK_DIR = 'lock';
 
 interface StoreRecord {
   endpoint: string;
@@ -23,6 +29,10 @@ interface StoreRecord {
 }
 
 export interface EmbeddedStore {
+  /**
+   * How to reach the store: `unix:<path>` for a data dir's store (a socket inside the private data
+   * dir), `http://127.0.0.1:<port>` for an in-memory test store. Clients take it as is.
+   */
   endpoint: string;
   /** True when this process started the store (and so must close it). */
   owned: boolean;
@@ -35,25 +45,35 @@ export class StoreBusyError extends Error {
   override readonly name = 'StoreBusyError';
 }
 
-/** A low-level client for the embedded store (fixed credentials: it accepts any). */
+/** A low-level client for the embedded store (fixed credentials: access is guarded by the socket). */
 export function localDynamoClient(endpoint: string) {
   return new DynamoDBClient({
-    endpoint,
+    ...storeEndpointConfig(endpoint),
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
 }
 
-async function listen(server: Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
+/** The longest Unix socket path Linux and macOS accept (sun_path), with a margin. */
+const MAX_SOCKET_PATH = 100;
+/** How long a starting server waits for a short-lived holder of the data dir (a CLI command). */
+const LOCK_WAIT_MS = 15_000;
+const LOCK_POLL_MS = 100;
+
+async function listenTcp(server: Server): Promise<string> {
+  await listenOn(server, (done) => server.listen(0, '127.0.0.1', done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function listenOn(server: Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    start(() => {
       server.off('error', reject);
       resolve();
     });
   });
-  return (server.address() as AddressInfo).port;
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -61,54 +81,112 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /**
- * Starts dynalite on loopback. With `dataDir` the tables persist in LevelDB under `<dataDir>/dynamodb`;
- * without it they live in memory (tests).
+ * The data dir's lock: a tiny LevelDB held open for the store's whole life. LevelDB locks with
+ * fcntl, so the OS drops the lock when the process dies (no stale lock files), and holding it
+ * across the store's open closes the window in which two processes could both open `dynamodb/`.
+ */
+async function lockDataDir(dataDir: string): Promise<ClassicLevel | undefined> {
+  const lock = new ClassicLevel(join(dataDir, LOCK_DIR));
+  try {
+    await lock.open();
+    return lock;
+  } catch (error) {
+    await lock.close().catch(() => {});
+    if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') return undefined;
+    throw error;
+  }
+}
+
+/** Where the store's socket goes: inside the data dir, or a private temp dir when that path is too long. */
+async function socketPathFor(dataDir: string): Promise<{ path: string; tempDir?: string }> {
+  const inDataDir = resolve(dataDir, SOCKET_FILE);
+  if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH) return { path: inDataDir };
+  const tempDir = await mkdtemp(join(tmpdir(), 'agenticai-store-')); // mkdtemp creates it 0700
+  return { path: join(tempDir, SOCKET_FILE), tempDir };
+}
+
+/**
+ * Starts dynalite. With `dataDir` the tables persist in LevelDB under `<dataDir>/dynamodb` and the
+ * store listens on a Unix socket in the (0700) data dir, so only the data dir's owner can reach it;
+ * without `dataDir` the tables live in memory behind a loopback port (tests).
+ * `waitForLock` lets a starting server outwait a CLI command that holds the data dir for a moment.
  */
 export async function startEmbeddedStore(opts: {
   dataDir?: string;
-  port?: number;
   advertise?: boolean;
+  waitForLock?: boolean;
 }): Promise<EmbeddedStore> {
-  const path = opts.dataDir ? join(opts.dataDir, 'dynamodb') : undefined;
-  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
-  if (path) await assertUnlocked(path, opts.dataDir!);
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
-  const port = await listen(server, opts.port ?? 0);
-  const endpoint = `http://127.0.0.1:${port}`;
-
-  const storeFile = opts.dataDir ? join(opts.dataDir, STORE_FILE) : undefined;
-  if (storeFile && opts.advertise) {
+  if (!opts.dataDir) {
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
+    const endpoint = await listenTcp(server);
+    return { endpoint, owned: true, close: () => closeServer(server) };
+  }
+  const dataDir = opts.dataDir;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const lock = await acquireLock(dataDir, opts.waitForLock ?? false);
+  let socket: { path: string; tempDir?: string } | undefined;
+  let server: Server | undefined;
+  try {
+    socket = await socketPathFor(dataDir);
+    // We hold the lock, so a socket file left here is from a process that died.
+    await rm(socket.path, { force: true });
+    server = dynalite({
+      path: join(dataDir, 'dynamodb'),
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+    }) as Server;
+    const listening = server;
+    const path = socket.path;
+    await listenOn(listening, (done) => listening.listen(path, done));
+    await chmod(path, 0o600);
+  } catch (error) {
+    if (server?.listening) await closeServer(server);
+    if (socket?.tempDir) await rm(socket.tempDir, { recursive: true, force: true });
+    await lock.close();
+    throw error;
+  }
+  const endpoint = `unix:${socket.path}`;
+  const storeFile = join(dataDir, STORE_FILE);
+  if (opts.advertise) {
     const record: StoreRecord = { endpoint, pid: process.pid, startedAt: new Date().toISOString() };
     await writeFile(storeFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   }
+  const { tempDir } = socket;
+  const running = server;
   return {
     endpoint,
     owned: true,
     async close() {
-      if (storeFile && opts.advertise) await rm(storeFile, { force: true });
-      await closeServer(server);
+      if (opts.advertise) await rm(storeFile, { force: true });
+      await closeServer(running);
+      if (tempDir) await rm(tempDir, { recursive: true, force: true });
+      await lock.close();
     },
   };
 }
 
-/**
- * LevelDB allows one process per directory, and dynalite crashes on a locked one: open it briefly
- * first so a second `npm start` (or a CLI racing it) gets a clear error instead.
- */
-async function assertUnlocked(path: string, dataDir: string): Promise<void> {
-  const db = new ClassicLevel(path);
-  try {
-    await db.open();
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (cause?.code === 'LEVEL_LOCKED') {
-      throw new StoreBusyError(`the local store in ${dataDir} is in use by another process`);
-    }
-    throw error;
-  } finally {
-    await db.close();
+async function acquireLock(dataDir: string, wait: boolean): Promise<ClassicLevel> {
+  const deadline = Date.now() + (wait ? LOCK_WAIT_MS : 0);
+  for (;;) {
+    const lock = await lockDataDir(dataDir);
+    if (lock) return lock;
+    // Another server owns the data dir: fail now, naming it. A CLI command holds it only briefly.
+    const running = await advertisedStore(dataDir);
+    if (running || Date.now() >= deadline) throw busy(dataDir, running);
+    await delay(LOCK_POLL_MS);
   }
 }
+
+function busy(dataDir: string, running?: StoreRecord) {
+  return new StoreBusyError(
+    running
+      ? `the local store in ${dataDir} is in use by another process (the server with pid ${running.pid}); stop it or set AGENTICAI_DATA_DIR to another directory`
+      : `the local store in ${dataDir} is in use by another process; try again when it has finished`,
+  );
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isAlive(pid: number): boolean {
   try {
@@ -137,22 +215,22 @@ async function advertisedStore(dataDir: string): Promise<StoreRecord | undefined
 
 /**
  * For tools (the CLI) that need the local store whether or not `npm start` runs: use the running
- * instance's store if one is advertised, otherwise open the data dir directly.
+ * instance's store if one is advertised, otherwise open the data dir directly. While another
+ * process holds the data dir without advertising (a server starting, another CLI command), wait.
  */
 export async function connectOrStartStore(dataDir: string): Promise<EmbeddedStore> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
     const running = await advertisedStore(dataDir);
     if (running)
       return { endpoint: running.endpoint, owned: false, serverPid: running.pid, close: async () => {} };
     try {
       return await startEmbeddedStore({ dataDir });
     } catch (error) {
-      // The server may be starting right now: wait for it to advertise itself.
-      if (!(error instanceof StoreBusyError)) throw error;
-      await new Promise((r) => setTimeout(r, 250));
+      if (!(error instanceof StoreBusyError) || Date.now() >= deadline) throw error;
+      await delay(LOCK_POLL_MS);
     }
   }
-  throw new StoreBusyError(`the local store in ${dataDir} is locked by another process that does not answer`);
 }
 
 /** Creates the tables local mode needs if they do not exist yet (AWS gets them from CDK). */

@@ -6,6 +6,25 @@ export const TEMPLATE_BANNER =
 
 const EXTENSIONS: Record<string, string> = { api: 'ts', web: 'tsx', cli: 'ts', library: 'ts', data: 'py' };
 
+/** Longest file-name slug: leaves room for `.test.tsx` within the artifact name limit. */
+const SLUG_MAX = 64;
+
+/**
+ * ASCII file-name stem of a project name. Accents are dropped first (NFKD, then combining marks),
+ * so `İ` → `i` rather than `i̇`: lower-casing can lengthen a string, and a bounded slug keeps the
+ * source and test file names from being cut to the same name.
+ */
+export function slugOf(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, SLUG_MAX)
+    .replace(/^-+|-+$/g, '');
+  return slug || 'project';
+}
+
 /**
  * A deterministic, offline stand-in for the language model: the same project always yields the
  * same artifacts, and every artifact says plainly that it is template output.
@@ -26,11 +45,7 @@ export class TemplateModelProvider implements ModelProvider {
 
   private render(stage: Stage, { project, inputs }: ModelContext): string {
     const ext = EXTENSIONS[project.type] ?? 'txt';
-    const slug =
-      project.name
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-|-$/g, '') || 'project';
+    const slug = slugOf(project.name);
     const summary = project.description.split(/\s+/).slice(0, 40).join(' ');
     switch (stage) {
       case 'pm':

@@ -116,6 +116,7 @@ export function registerProjects(program: Command) {
           opts.client,
           projectId,
           `cli-retry-${Date.now()}`,
+          t.slots,
         );
         if (result.outcome === 'not_failed') {
           throw new CliError(
