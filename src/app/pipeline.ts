@@ -10,6 +10,7 @@ import {
   startRecord,
 } from '../domain/pipeline.ts';
 import type { Project, Stage } from '../domain/project.ts';
+import { METRIC } from '../observability/metrics.ts';
 import { AGENT_SYSTEM, buildPrompt, parseOutput, STAGE_INPUTS } from './agents.ts';
 import type { Logger } from './logger.ts';
 import type {
@@ -125,8 +126,8 @@ export class PipelineService {
       project: { id: project.id, name: project.name, type: project.type, description: project.description },
       inputs,
     });
-    this.metrics.record?.('ModelLatency', performance.now() - started, 'Milliseconds', { stage });
-    this.metrics.record?.('ModelTokens', result.inputTokens + result.outputTokens, 'Count', { stage });
+    this.metrics.record(METRIC.ModelLatency, performance.now() - started, 'Milliseconds', { stage });
+    this.metrics.record(METRIC.ModelTokens, result.inputTokens + result.outputTokens, 'Count', { stage });
     const parsed = parseOutput(stage, result.text);
     for (const file of parsed.files) {
       await this.blobs.write(project.clientId, project.id, stage, file.name, file.content);
@@ -174,7 +175,7 @@ export class PipelineService {
       return;
     }
     const durationMs = history.at(-1)?.durationMs ?? 0;
-    this.metrics.record?.('StageDuration', durationMs, 'Milliseconds', { stage: message.stage });
+    this.metrics.record(METRIC.StageDuration, durationMs, 'Milliseconds', { stage: message.stage });
     this.logger.info('stage completed', {
       event: 'stage_completed',
       projectId: claimed.id,
@@ -184,7 +185,7 @@ export class PipelineService {
       durationMs,
     });
     if (next === 'completed') {
-      this.metrics.count('ProjectsCompleted');
+      this.metrics.count(METRIC.ProjectsCompleted);
       return;
     }
     // If this send fails the project waits in `next` with no lease; the sweeper re-queues it.
@@ -206,8 +207,8 @@ export class PipelineService {
       ...(last && { failure: { stage: message.stage, reason } }),
     };
     const saved = await this.repo.save({ project: failed }, claimed.version);
-    this.metrics.count('StageFailures', { stage: message.stage });
-    if (last && saved) this.metrics.count('ProjectsFailed');
+    this.metrics.count(METRIC.StageFailures, { stage: message.stage });
+    if (last && saved) this.metrics.count(METRIC.ProjectsFailed);
     this.logger.warn(last ? 'project failed' : 'stage attempt failed', {
       event: last ? 'project_failed' : 'stage_failed',
       projectId: claimed.id,
@@ -258,7 +259,7 @@ export class PipelineService {
         ageMs: age,
       });
     }
-    this.metrics.record?.('StuckProjects', stuck, 'Count');
+    this.metrics.record(METRIC.StuckProjects, stuck, 'Count');
     return { requeued, stuck };
   }
 }

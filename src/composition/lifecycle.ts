@@ -5,6 +5,7 @@ import type { Clock, MetricsSink, StageQueue } from '../app/ports.ts';
 import { ProjectQuota } from '../app/project-quota.ts';
 import type { ProjectLifecycle } from '../app/projects.ts';
 import type { RuntimeConfig } from '../config.ts';
+import { METRIC } from '../observability/metrics.ts';
 
 /** Admission (per-client caps) and the pipeline's first message, for the API's project creation. */
 export function wireLifecycle(
@@ -23,7 +24,7 @@ export function wireLifecycle(
   return {
     admit: (clientId) => quota.admit(clientId),
     async started(project, correlationId) {
-      metrics.count('ProjectsCreated');
+      metrics.count(METRIC.ProjectsCreated);
       await queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId });
     },
   };

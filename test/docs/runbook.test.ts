@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAVED_QUERIES } from '../../infra/observability/saved-queries.ts';
 import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
+import { SAVED_QUERIES } from '../../src/observability/saved-queries.ts';
 import { ROOT } from '../support/server-process.ts';
 
 const runbook = readFileSync(join(ROOT, 'docs/RUNBOOK.md'), 'utf8');

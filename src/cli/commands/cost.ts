@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { CostExplorerSource, deployedBudget } from '../../adapters/aws/cost-explorer.ts';
 import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
-import { EMITTED_METRICS } from '../../observability/emitted-metrics.ts';
+import { EMITTED_METRICS } from '../../observability/metrics.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
