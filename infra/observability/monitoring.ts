@@ -6,6 +6,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALERT_LOG_GROUPS_ENV } from '../../src/notifier/evidence.ts';
 import type { AlarmTarget, Scope } from '../../src/observability/alarm-catalog.ts';
 import type { FunctionLabel } from '../../src/observability/metrics.ts';
 import { AlertTopics } from '../constructs/alert-topics.ts';
@@ -53,9 +54,6 @@ export interface MonitoringProps {
   /** Where the runbook lives; alarm descriptions link to its sections. @default RUNBOOK_URL */
   readonly runbookUrl?: string;
 }
-
-/** Tells the notifier which log group holds each function's logs (alert evidence). */
-export const NOTIFIER_LOG_GROUPS_ENV = 'ALERT_LOG_GROUPS';
 
 /**
  * Alerting and observability for one environment, split the way cdk-monitoring-constructs splits
@@ -138,7 +136,7 @@ export class Monitoring extends Construct {
     if (props.notifier) {
       const notifier = props.notifier.function;
       notifier.addEnvironment(
-        NOTIFIER_LOG_GROUPS_ENV,
+        ALERT_LOG_GROUPS_ENV,
         Stack.of(this).toJsonString(
           Object.fromEntries(props.functions.map((f) => [f.label, f.logGroup.logGroupName])),
         ),

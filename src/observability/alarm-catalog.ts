@@ -648,3 +648,40 @@ export function renderRunbookMeaning(spec: AlarmSpec, target?: AlarmTarget) {
     ...(threshold === undefined ? {} : { threshold: formatValue(threshold, spec.unit) }),
   });
 }
+
+/** The catalog entry and resource of a deployed alarm name (`agenticai-<env>-<id>-<resource>`). */
+export function parseAlarmName(
+  alarmName: string,
+): { env: string; spec: AlarmSpec; resource: string } | undefined {
+  const match = /^agenticai-(dev|staging|production|local)-(.+)$/.exec(alarmName);
+  if (!match) return undefined;
+  const [, env, rest] = match as unknown as [string, string, string];
+  const spec = [...ALARM_CATALOG]
+    .sort((a, b) => b.id.length - a.id.length)
+    .find((s) => rest.startsWith(`${s.id}-`));
+  return spec ? { env, spec, resource: rest.slice(spec.id.length + 1) } : undefined;
+}
+
+/** Whose logs hold the errors behind an alarm: the function it watches, or the one emitting its metric. */
+export function evidenceSource(spec: AlarmSpec, resource: string): FunctionLabel | undefined {
+  const isFunction = (r: string): r is FunctionLabel => r in SERVICES;
+  switch (spec.scope) {
+    case 'function':
+    case 'scheduled':
+      return isFunction(resource) ? resource : undefined;
+    case 'api':
+    case 'table':
+    case 'waf':
+      return 'api';
+    case 'dlq': {
+      const owner = resource.replace(/-dlq$/, '');
+      if (owner === 'alert-delivery') return 'notifier';
+      return isFunction(owner) ? owner : 'worker';
+    }
+    case 'environment': {
+      const refs = 'expression' in spec.metric ? Object.values(spec.metric.metrics) : [spec.metric];
+      const service = refs[0]?.dimensions.service;
+      return (Object.keys(SERVICES) as FunctionLabel[]).find((fn) => SERVICES[fn] === service);
+    }
+  }
+}

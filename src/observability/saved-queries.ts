@@ -72,14 +72,25 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
 export const savedQueryName = (env: string, name: string) => `agenticai-${env}/${name}`;
 
 /**
- * A console link that opens Logs Insights with `query` over `logGroups` for the last `seconds`
- * (the console's own URL encoding: values URI-encoded with `%` as `*`, the fragment with `%` as `$`).
+ * A console link that opens Logs Insights with `query` over `logGroups`, for the last `seconds` or
+ * an absolute window (the console's own URL encoding: values URI-encoded with `%` as `*`, the
+ * fragment with `%` as `$`).
  */
-export function logsInsightsUrl(region: string, query: string, logGroups: readonly string[], seconds = 3600) {
+export function logsInsightsUrl(
+  region: string,
+  query: string,
+  logGroups: readonly string[],
+  window: { seconds: number } | { from: string; to: string } = { seconds: 3600 },
+) {
   const value = (s: string) =>
     encodeURIComponent(s)
       .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
       .replace(/%/g, '*');
-  const detail = `~(end~0~start~-${seconds}~timeType~'RELATIVE~unit~'seconds~editorString~'${value(query)}~source~(${logGroups.map((g) => `~'${value(g)}`).join('')}))`;
+  const time =
+    'seconds' in window
+      ? `end~0~start~-${window.seconds}~timeType~'RELATIVE~unit~'seconds`
+      : `end~'${value(window.to)}~start~'${value(window.from)}~timeType~'ABSOLUTE~tz~'UTC`;
+  const sources = logGroups.map((g) => `~'${value(g)}`).join('');
+  const detail = `~(${time}~editorString~'${value(query)}~source~(${sources}))`;
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:logs-insights${encodeURIComponent(`?queryDetail=${detail}`).replace(/%/g, '$')}`;
 }

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Monitoring, type MonitoringProps } from '../../infra/observability/monitoring.ts';
 import { SERVICES } from '../../src/observability/metrics.ts';
@@ -16,6 +17,11 @@ function build(overrides: Partial<MonitoringProps> = {}) {
     env: { account: '123456789012', region: 'eu-west-1' },
   });
   const timeouts = { api: 29, worker: 300, sweeper: 60, notifier: 30 } as const;
+  const notifier = new LambdaFunction(stack, 'Notifier', {
+    runtime: Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: Code.fromInline('export const handler = async () => {};'),
+  });
   const monitoring = new Monitoring(stack, 'Monitoring', {
     envName: 'production',
     adminEmails: ['ops@example.com'],
@@ -39,6 +45,7 @@ function build(overrides: Partial<MonitoringProps> = {}) {
     queues: [{ label: 'pm', queueName: 'agenticai-production-pm' }],
     deadLetterQueues: [{ label: 'pm-dlq', queueName: 'agenticai-production-pm-dlq' }],
     waf: { webAclName: 'agenticai-production', region: 'eu-west-1', ruleNames: ['RateLimitPerIp'] },
+    notifier: { handler: notifier, function: notifier },
     ...overrides,
   });
   return { stack, monitoring, template: Template.fromStack(stack) };

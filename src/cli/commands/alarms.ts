@@ -8,7 +8,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
-import { ALARM_CATALOG, type AlarmSpec, renderAlarm } from '../../observability/alarm-catalog.ts';
+import { ALARM_CATALOG, type AlarmSpec, parseAlarmName, renderAlarm } from '../../observability/alarm-catalog.ts';
 import { sampleAlarmMessage, sampleResource, sampleTarget } from '../../observability/sample-alarm.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
@@ -53,10 +53,10 @@ async function deployedAlarms(globals: GlobalOptions, env: string): Promise<Metr
   }
 }
 
-const catalogIdOf = (alarmName: string, env: string) =>
-  ALARM_CATALOG.map((a) => a.id)
-    .sort((a, b) => b.length - a.length)
-    .find((id) => alarmName.startsWith(`${resourceNames(env).alarmPrefix}${id}-`));
+const catalogIdOf = (alarmName: string, env: string) => {
+  const parsed = parseAlarmName(alarmName);
+  return parsed?.env === env ? parsed.spec.id : undefined;
+};
 
 export function registerAlarms(program: Command) {
   const alarms = program
