@@ -176,7 +176,8 @@ export function clamp(text: string, max: number) {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 /** Slack mrkdwn escapes `&`, `<` and `>` (everything else is literal). */
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const section = (text: string) => ({
   type: 'section',
   text: { type: 'mrkdwn', text: clamp(text, SLACK_LIMITS.sectionText) },
@@ -187,9 +188,9 @@ export function toSlack(alert: Alert) {
   const facts = [
     `*Severity:* ${alert.severity}`,
     alert.state && `*State:* ${alert.state}`,
-    alert.resource && `*Resource:* ${escape(alert.resource)}`,
+    alert.resource && `*Resource:* ${escapeMrkdwn(alert.resource)}`,
     alert.dimensions.length > 0 &&
-      `*Dimensions:* ${escape(alert.dimensions.map((d) => `${d.name}=${d.value}`).join(', '))}`,
+      `*Dimensions:* ${escapeMrkdwn(alert.dimensions.map((d) => `${d.name}=${d.value}`).join(', '))}`,
     alert.region && `*Region:* ${alert.region}`,
     alert.time && `*Time:* ${alert.time}`,
   ].filter(Boolean) as string[];
@@ -210,7 +211,9 @@ export function toSlack(alert: Alert) {
         ),
       },
     },
-    section(`${EMOJI[alert.severity]} ${escape([alert.summary, alert.reason].filter(Boolean).join('\n'))}`),
+    section(
+      `${EMOJI[alert.severity]} ${escapeMrkdwn([alert.summary, alert.reason].filter(Boolean).join('\n'))}`,
+    ),
     {
       type: 'section',
       fields: facts
@@ -218,19 +221,19 @@ export function toSlack(alert: Alert) {
         .map((text) => ({ type: 'mrkdwn', text: clamp(text, SLACK_LIMITS.fieldText) })),
     },
     ...(alert.children && alert.children.length > 0
-      ? [section(`*Triggered by:*\n${alert.children.map((c) => `• ${escape(c)}`).join('\n')}`)]
+      ? [section(`*Triggered by:*\n${alert.children.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`)]
       : []),
     ...(evidence
       ? [
           section(
             evidence.lines.length > 0
-              ? `*Recent errors* in \`${escape(evidence.logGroup)}\` (${evidence.from} – ${evidence.to}):\n\`\`\`${escape(evidence.lines.join('\n'))}\`\`\``
-              : `*No error lines* in \`${escape(evidence.logGroup)}\` between ${evidence.from} and ${evidence.to}.`,
+              ? `*Recent errors* in \`${escapeMrkdwn(evidence.logGroup)}\` (${evidence.from} – ${evidence.to}):\n\`\`\`${escapeMrkdwn(evidence.lines.join('\n'))}\`\`\``
+              : `*No error lines* in \`${escapeMrkdwn(evidence.logGroup)}\` between ${evidence.from} and ${evidence.to}.`,
           ),
         ]
       : []),
     ...(alert.runbookChecks && alert.runbookChecks.length > 0
-      ? [section(`*First checks:*\n${alert.runbookChecks.map((c) => `• ${escape(c)}`).join('\n')}`)]
+      ? [section(`*First checks:*\n${alert.runbookChecks.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`)]
       : []),
     ...(links.length
       ? [
