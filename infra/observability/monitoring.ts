@@ -61,6 +61,7 @@ export interface MonitoringProps {
  * and the composite, the dashboard, and the saved queries.
  */
 export class Monitoring extends Construct {
+  readonly envName: string;
   readonly key: Key;
   readonly deliveryDlq: Queue;
   readonly generalTopic: Topic;
@@ -71,6 +72,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.envName = props.envName;
     const prefix = `agenticai-${props.envName}`;
     const topics = new AlertTopics(this, 'Alerts', {
       prefix,

@@ -425,7 +425,7 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
     },
     periodSeconds: 60,
     threshold: 0,
-    title: 'Dead-letter queue {queue} above {threshold} messages',
+    title: 'Dead-letter queue messages above {threshold}',
     description:
       'Dead-letter queue {queue} held more than {threshold} messages {window}: work failed every retry.',
     runbook: {

@@ -82,3 +82,10 @@ describe('R10 the alarm catalog is the single source of every alarm fact', () =>
     expect(stuck.treatMissingData).not.toBe('notBreaching');
   });
 });
+
+describe('alarm titles', () => {
+  it('name no resource (the alarm name does), so one title serves every resource and the runbook', () => {
+    for (const spec of ALARM_CATALOG)
+      expect(spec.title, spec.id).not.toMatch(/\{(function|api|stage|table|queue|webAcl|env|limit|region)\}/);
+  });
+});
