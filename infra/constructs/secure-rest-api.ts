@@ -75,7 +75,8 @@ export class SecureRestApi extends Construct {
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         tracingEnabled: true,
-        metricsEnabled: true,
+        // Per-method detailed metrics are billed as custom metrics and used by no alarm or widget.
+        metricsEnabled: false,
         throttlingRateLimit: props.throttleRateLimit ?? 1000,
         throttlingBurstLimit: props.throttleBurstLimit ?? 2000,
       },

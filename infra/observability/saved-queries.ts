@@ -1,69 +1,22 @@
-/**
- * CloudWatch Logs Insights queries saved with every environment (R9.4/R9.5), documented in
- * docs/RUNBOOK.md "Queries". `logs` says which log groups each runs against.
- */
-export interface SavedQuery {
-  name: string;
-  logs: 'api' | 'all';
-  answers: string;
-  query: string;
+import { CfnQueryDefinition, type ILogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { SAVED_QUERIES, savedQueryName } from '../../src/observability/saved-queries.ts';
+
+export interface SavedQueriesProps {
+  readonly envName: string;
+  /** The API function's log group (queries over API logs) and every function's (queries over all). */
+  readonly apiLogGroup: ILogGroup;
+  readonly allLogGroups: readonly ILogGroup[];
 }
 
-export const SAVED_QUERIES: readonly SavedQuery[] = [
-  {
-    name: 'errors-by-route',
-    logs: 'api',
-    answers: 'Which routes fail, and with which status?',
-    query:
-      'fields @timestamp, route, status, requestId\n| filter event = "request" and status >= 500 or level = "ERROR"\n| stats count() as errors by route, status\n| sort errors desc',
-  },
-  {
-    name: 'auth-failures-by-result-and-key',
-    logs: 'api',
-    answers: 'Who is presenting bad keys, and how (missing, malformed, unknown, revoked, expired)?',
-    query:
-      'filter event = "auth" and result != "valid"\n| stats count() as attempts by result, keyId, sourceIp\n| sort attempts desc',
-  },
-  {
-    name: 'rate-limit-violations-by-client',
-    logs: 'api',
-    answers: 'Which clients hit their hourly limit, with which keys?',
-    query:
-      'filter event = "rate_limit_exceeded"\n| stats count() as refused by clientId, keyId, limit\n| sort refused desc',
-  },
-  {
-    name: 'slowest-routes-p99',
-    logs: 'api',
-    answers: 'Which routes are slow (p99 latency inside the function)?',
-    query:
-      'filter event = "request"\n| stats pct(latencyMs, 99) as p99, pct(latencyMs, 50) as p50, count() as requests by route\n| sort p99 desc',
-  },
-  {
-    name: 'cold-starts-and-init-duration',
-    logs: 'all',
-    answers: 'How often do functions start cold, and how long does initialisation take?',
-    query:
-      'filter type = "platform.report" and ispresent(record.metrics.initDurationMs)\n| stats count() as coldStarts, avg(record.metrics.initDurationMs) as avgInitMs, max(record.metrics.initDurationMs) as maxInitMs by @log, bin(1h)',
-  },
-  {
-    name: 'one-correlation-id',
-    logs: 'all',
-    answers: 'Everything that happened for one request, across the API and the agents (replace the id).',
-    query:
-      'fields @timestamp, @log, level, message, event, projectId, stage, status\n| filter correlationId = "REPLACE-WITH-CORRELATION-ID"\n| sort @timestamp asc',
-  },
-  {
-    name: 'memory-headroom',
-    logs: 'all',
-    answers: 'How close do functions get to their memory size?',
-    query:
-      'filter type = "platform.report"\n| stats max(record.metrics.maxMemoryUsedMB) as maxUsedMB, max(record.metrics.memorySizeMB) as sizeMB by @log, bin(1h)\n| fields sizeMB - maxUsedMB as headroomMB',
-  },
-  {
-    name: 'failed-projects',
-    logs: 'all',
-    answers: 'Which projects failed, at which stage, and why?',
-    query:
-      'filter event = "project_failed"\n| fields @timestamp, projectId, stage, reason, correlationId\n| sort @timestamp desc',
-  },
-];
+/** The saved Logs Insights queries of one environment (R9.4), defined in src/observability/saved-queries.ts. */
+export function createSavedQueries(scope: Construct, props: SavedQueriesProps) {
+  for (const query of SAVED_QUERIES) {
+    const groups = query.logs === 'api' ? [props.apiLogGroup] : props.allLogGroups;
+    new CfnQueryDefinition(scope, `Query-${query.name}`, {
+      name: savedQueryName(props.envName, query.name),
+      queryString: query.query,
+      logGroupNames: groups.map((g) => g.logGroupName),
+    });
+  }
+}

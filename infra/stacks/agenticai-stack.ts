@@ -253,17 +253,21 @@ export class AgenticAiStack extends Stack {
       envName: config.name,
       adminEmails: config.adminEmails,
       runbookUrl: config.runbookUrl,
-      notifier: { handler: this.notifierFunction.alias },
-      functions: [
-        { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
-        { label: 'worker', fn: this.workerFunction },
-        { label: 'sweeper', fn: this.sweeperFunction },
-        { label: 'notifier', fn: this.notifierFunction },
-      ].map(({ label, fn, limit }) => ({
+      notifier: { handler: this.notifierFunction.alias, function: this.notifierFunction.function },
+      functions: (
+        [
+          { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
+          { label: 'worker', fn: this.workerFunction },
+          { label: 'sweeper', fn: this.sweeperFunction, scheduled: true },
+          { label: 'notifier', fn: this.notifierFunction },
+        ] as const
+      ).map(({ label, fn, ...rest }) => ({
         label,
         functionName: fn.function.functionName,
         logGroup: fn.logGroup,
-        concurrencyLimit: limit ?? config.accountConcurrencyLimit,
+        concurrencyLimit: ('limit' in rest ? rest.limit : undefined) ?? config.accountConcurrencyLimit,
+        timeoutSeconds: fn.function.timeout!.toSeconds(),
+        scheduled: 'scheduled' in rest,
       })),
       api: { name: names.stack, stage: 'v1' },
       waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },

@@ -11,6 +11,7 @@ import {
   startRecord,
 } from '../domain/pipeline.ts';
 import type { Project, Stage } from '../domain/project.ts';
+import { METRIC } from '../observability/metrics.ts';
 import { AGENT_SYSTEM, buildPrompt, parseOutput, STAGE_INPUTS } from './agents.ts';
 import { isDependencyFailure } from './dependency-failure.ts';
 import type { Logger } from './logger.ts';
@@ -231,8 +232,8 @@ export class PipelineService {
       });
       return { result, parsed: parseOutput(stage, result.text) };
     });
-    this.metrics.record?.('ModelLatency', performance.now() - started, 'Milliseconds', { stage });
-    this.metrics.record?.('ModelTokens', result.inputTokens + result.outputTokens, 'Count', { stage });
+    this.metrics.record(METRIC.ModelLatency, performance.now() - started, 'Milliseconds', { stage });
+    this.metrics.record(METRIC.ModelTokens, result.inputTokens + result.outputTokens, 'Count', { stage });
     for (const file of parsed.files) {
       await this.blobs.write(project.clientId, project.id, stage, file.name, file.content);
     }
@@ -288,7 +289,7 @@ export class PipelineService {
       return;
     }
     const durationMs = history.at(-1)?.durationMs ?? 0;
-    this.metrics.record?.('StageDuration', durationMs, 'Milliseconds', { stage: message.stage });
+    this.metrics.record(METRIC.StageDuration, durationMs, 'Milliseconds', { stage: message.stage });
     this.logger.info('stage completed', {
       event: 'stage_completed',
       projectId: claimed.id,
@@ -298,7 +299,7 @@ export class PipelineService {
       durationMs,
     });
     if (next === 'completed') {
-      this.metrics.count('ProjectsCompleted');
+      this.metrics.count(METRIC.ProjectsCompleted);
       await this.releaseSlot(done);
       return;
     }
@@ -321,9 +322,9 @@ export class PipelineService {
       ...(last && { failure: { stage: message.stage, reason } }),
     };
     const saved = await this.repo.save({ project: failed }, claimed.version);
-    this.metrics.count('StageFailures', { stage: message.stage });
+    this.metrics.count(METRIC.StageFailures, { stage: message.stage });
     if (last && saved) {
-      this.metrics.count('ProjectsFailed');
+      this.metrics.count(METRIC.ProjectsFailed);
       await this.releaseSlot(failed);
     }
     this.logger.warn(last ? 'project failed' : 'stage attempt failed', {
@@ -455,7 +456,7 @@ export class PipelineService {
         ageMs: age,
       });
     }
-    this.metrics.record?.('StuckProjects', stuck, 'Count');
+    this.metrics.record(METRIC.StuckProjects, stuck, 'Count');
     return { requeued, stuck };
   }
 }

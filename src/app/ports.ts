@@ -1,6 +1,7 @@
 import type { ApiKeyRecord, ClientRecord } from '../domain/api-key.ts';
 import type { Lease, StageMessage } from '../domain/pipeline.ts';
 import type { Artifact, Project, Stage } from '../domain/project.ts';
+import type { MetricName } from '../observability/metrics.ts';
 
 /** Ports: what the use cases need from the outside world. Adapters in src/adapters implement them. */
 
@@ -129,11 +130,12 @@ export interface PepperSource {
   load(): Promise<Peppers>;
 }
 
+/** Names and dimensions come from src/observability/metrics.ts (one source for alarms and widgets). */
 export interface MetricsSink {
-  count(name: string, dimensions?: Record<string, string>): void;
+  count(name: MetricName, dimensions?: Record<string, string>): void;
   /** A measured value: `Milliseconds`, `Count`… */
-  record?(
-    name: string,
+  record(
+    name: MetricName,
     value: number,
     unit: 'Milliseconds' | 'Count',
     dimensions?: Record<string, string>,

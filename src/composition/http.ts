@@ -12,6 +12,7 @@ import type { RuntimeConfig } from '../config.ts';
 import { createHttpApp } from '../http/app.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { apiKeyIdentity, fixedTenant } from '../http/middleware/identify.ts';
+import { METRIC } from '../observability/metrics.ts';
 import { VERSION } from '../version.ts';
 
 export interface HttpWiring {
@@ -45,7 +46,7 @@ export function wireHttpApp(w: HttpWiring) {
       failOpen: config.rateLimitFailOpen,
       error,
     });
-    metrics.count('RateLimitStoreUnavailable');
+    metrics.count(METRIC.RateLimitStoreUnavailable);
   });
   const identify = config.bypassHardening
     ? fixedTenant(config.localClientId)

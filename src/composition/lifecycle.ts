@@ -6,6 +6,7 @@ import type { Clock, MetricsSink, RunningSlots, StageQueue } from '../app/ports.
 import { ProjectQuota } from '../app/project-quota.ts';
 import type { ProjectLifecycle } from '../app/projects.ts';
 import type { RuntimeConfig } from '../config.ts';
+import { METRIC } from '../observability/metrics.ts';
 
 /** The running-projects sets (data table), for admission and for the pipeline's releases. */
 export function runningSlots(config: RuntimeConfig, db: DynamoDBDocumentClient): RunningSlots {
@@ -35,7 +36,7 @@ export function wireLifecycle(
     },
     resume: (clientId, projectId) => slots.hold(clientId, projectId),
     async started(project, correlationId) {
-      metrics.count('ProjectsCreated');
+      metrics.count(METRIC.ProjectsCreated);
       await queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId });
     },
   };

@@ -15,6 +15,7 @@ import type {
   StageQueue,
 } from '../app/ports.ts';
 import type { RuntimeConfig } from '../config.ts';
+import { METRIC } from '../observability/metrics.ts';
 import { runningSlots } from './lifecycle.ts';
 
 /** The configured model behind a circuit breaker (SPEC C). */
@@ -38,7 +39,7 @@ export function wireModel(
     { failureThreshold: config.model.circuitFailures, cooldownMs: config.model.circuitCooldownMs },
     (state) => {
       logger.warn(`model circuit ${state}`, { event: 'model_circuit', state });
-      if (state === 'open') metrics.count('ModelCircuitOpened');
+      if (state === 'open') metrics.count(METRIC.ModelCircuitOpened);
     },
   );
 }

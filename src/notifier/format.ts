@@ -1,8 +1,12 @@
 /**
  * Turns what SNS delivers (CloudWatch metric, metric-math and composite alarm state changes, Budgets
  * notifications, anything else) into one alert: what broke, where, how bad, and what to do. Pure:
- * the Slack Block Kit message and the plain-text rendering come from the same alert.
+ * the Slack Block Kit message and the plain-text rendering come from the same alert, and both stay
+ * within Slack's and email's size limits whatever the alarm (the composite's long rule included).
  */
+import { parseAlarmName } from '../observability/alarm-catalog.ts';
+import type { Evidence } from './evidence.ts';
+
 export interface Alert {
   kind: 'metric' | 'math' | 'composite' | 'budget' | 'unknown';
   title: string;
@@ -15,6 +19,15 @@ export interface Alert {
   time?: string;
   consoleUrl?: string;
   runbookUrl?: string;
+  /** What the alarm means, from its description (without the severity prefix and the runbook link). */
+  summary?: string;
+  /** A composite alarm's rule, and the children that put it in ALARM. */
+  rule?: string;
+  children?: string[];
+  /** The first checks of the alarm's runbook section (from the catalog). */
+  runbookChecks?: string[];
+  /** Recent error lines and the query to run next (added by the notifier, R3.5). */
+  evidence?: Evidence;
 }
 
 interface CloudWatchAlarmMessage {
@@ -26,6 +39,7 @@ interface CloudWatchAlarmMessage {
   StateChangeTime?: string;
   Region?: string;
   AlarmRule?: string;
+  TriggeringChildren?: { Arn: string; State?: { Value?: string } }[];
   Trigger?: {
     MetricName?: string;
     Namespace?: string;
@@ -80,10 +94,14 @@ export function parseAlert(subject: string | undefined, message: string): Alert 
             .filter(Boolean)
             .join(', ')
         : alarm.Trigger?.MetricName;
+    const children = (alarm.TriggeringChildren ?? []).map((c) => c.Arn.split(':alarm:').pop()!);
     const resource =
       kind === 'composite'
-        ? `composite of: ${alarm.AlarmRule}`
+        ? children.length > 0
+          ? `triggered by ${children.join(', ')}`
+          : 'composite alarm'
         : [alarm.Trigger?.Namespace, metrics].filter(Boolean).join(' ') || undefined;
+    const catalog = parseAlarmName(kind === 'composite' ? (children[0] ?? '') : alarm.AlarmName);
     return {
       kind,
       title: alarm.AlarmName,
@@ -96,6 +114,14 @@ export function parseAlert(subject: string | undefined, message: string): Alert 
       time: alarm.StateChangeTime,
       consoleUrl: consoleUrl(region, alarm.AlarmName),
       runbookUrl,
+      summary:
+        description
+          .replace(/^\[(warning|critical)\]\s*/, '')
+          .replace(/\s*Runbook: \S+\s*$/, '')
+          .trim() || undefined,
+      rule: alarm.AlarmRule,
+      children: kind === 'composite' ? children : undefined,
+      runbookChecks: catalog?.spec.runbook.checks.slice(0, 2),
     };
   }
   if (/AWS Budget/i.test(`${subject ?? ''} ${message}`)) {
@@ -135,49 +161,102 @@ const EMOJI: Record<Alert['severity'], string> = {
   info: ':white_check_mark:',
 };
 
-/** Slack Block Kit message (R3.5: name, severity, state and reason, resource and dimensions, region, time, links). */
+/** Slack Block Kit limits (SPEC §6): a longer message is rejected with 400. */
+export const SLACK_LIMITS = {
+  headerText: 150,
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  blocks: 50,
+  contextText: 3000,
+} as const;
+
+/** Shortens `text` to `max` characters, saying so. */
+export function clamp(text: string, max: number) {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/** Slack mrkdwn escapes `&`, `<` and `>` (everything else is literal). */
+const escapeMrkdwn = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const section = (text: string) => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clamp(text, SLACK_LIMITS.sectionText) },
+});
+
+/** Slack Block Kit message (R3.5: what, where, how bad, the errors themselves, and what to do). */
 export function toSlack(alert: Alert) {
   const facts = [
     `*Severity:* ${alert.severity}`,
     alert.state && `*State:* ${alert.state}`,
-    alert.resource && `*Resource:* ${alert.resource}`,
+    alert.resource && `*Resource:* ${escapeMrkdwn(alert.resource)}`,
     alert.dimensions.length > 0 &&
-      `*Dimensions:* ${alert.dimensions.map((d) => `${d.name}=${d.value}`).join(', ')}`,
+      `*Dimensions:* ${escapeMrkdwn(alert.dimensions.map((d) => `${d.name}=${d.value}`).join(', '))}`,
     alert.region && `*Region:* ${alert.region}`,
     alert.time && `*Time:* ${alert.time}`,
   ].filter(Boolean) as string[];
   const links = [
     alert.consoleUrl && `<${alert.consoleUrl}|Open in CloudWatch>`,
+    alert.evidence?.query && `<${alert.evidence.query.url}|Run ${alert.evidence.query.name}>`,
     alert.runbookUrl && `<${alert.runbookUrl}|Runbook>`,
-  ].filter(Boolean);
+  ].filter(Boolean) as string[];
+  const evidence = alert.evidence;
+  const blocks = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: clamp(
+          `${alert.state === 'OK' ? 'Resolved' : alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.title}`,
+          SLACK_LIMITS.headerText,
+        ),
+      },
+    },
+    section(
+      `${EMOJI[alert.severity]} ${escapeMrkdwn([alert.summary, alert.reason].filter(Boolean).join('\n'))}`,
+    ),
+    {
+      type: 'section',
+      fields: facts
+        .slice(0, SLACK_LIMITS.fields)
+        .map((text) => ({ type: 'mrkdwn', text: clamp(text, SLACK_LIMITS.fieldText) })),
+    },
+    ...(alert.children && alert.children.length > 0
+      ? [section(`*Triggered by:*\n${alert.children.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`)]
+      : []),
+    ...(evidence
+      ? [
+          section(
+            evidence.lines.length > 0
+              ? `*Recent errors* in \`${escapeMrkdwn(evidence.logGroup)}\` (${evidence.from} – ${evidence.to}):\n\`\`\`${escapeMrkdwn(evidence.lines.join('\n'))}\`\`\``
+              : `*No error lines* in \`${escapeMrkdwn(evidence.logGroup)}\` between ${evidence.from} and ${evidence.to}.`,
+          ),
+        ]
+      : []),
+    ...(alert.runbookChecks && alert.runbookChecks.length > 0
+      ? [section(`*First checks:*\n${alert.runbookChecks.map((c) => `• ${escapeMrkdwn(c)}`).join('\n')}`)]
+      : []),
+    ...(links.length
+      ? [
+          {
+            type: 'context',
+            elements: [{ type: 'mrkdwn', text: clamp(links.join(' · '), SLACK_LIMITS.contextText) }],
+          },
+        ]
+      : []),
+  ];
   return {
     text: `${alert.severity.toUpperCase()} ${alert.state ?? ''} ${alert.title}`.replace(/\s+/g, ' ').trim(),
-    blocks: [
-      {
-        type: 'header',
-        text: {
-          type: 'plain_text',
-          text: `${alert.state === 'OK' ? 'Resolved' : alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.title}`.slice(
-            0,
-            150,
-          ),
-        },
-      },
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: `${EMOJI[alert.severity]} ${alert.reason}`.slice(0, 2900) },
-      },
-      { type: 'section', fields: facts.map((text) => ({ type: 'mrkdwn', text })) },
-      ...(links.length ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: links.join(' · ') }] }] : []),
-    ],
+    blocks: blocks.slice(0, SLACK_LIMITS.blocks),
   };
 }
 
 /** The same alert as plain text (what `agenticai alarms render` shows for email). */
 export function toText(alert: Alert): string {
+  const evidence = alert.evidence;
   return [
     `${alert.state === 'OK' ? 'RESOLVED' : alert.severity.toUpperCase()}: ${alert.title}`,
     '',
+    ...(alert.summary ? [alert.summary] : []),
     alert.reason,
     '',
     alert.state && `State:      ${alert.state}`,
@@ -188,6 +267,18 @@ export function toText(alert: Alert): string {
     alert.time && `Time:       ${alert.time}`,
     alert.consoleUrl && `Console:    ${alert.consoleUrl}`,
     alert.runbookUrl && `Runbook:    ${alert.runbookUrl}`,
+    ...(alert.children?.length ? ['', 'Triggered by:', ...alert.children.map((c) => `  - ${c}`)] : []),
+    ...(evidence
+      ? [
+          '',
+          `Recent errors in ${evidence.logGroup} (${evidence.from} – ${evidence.to}):`,
+          ...(evidence.lines.length > 0 ? evidence.lines.map((l) => `  ${l}`) : ['  (none)']),
+          ...(evidence.query ? [`Query:      ${evidence.query.name} ${evidence.query.url}`] : []),
+        ]
+      : []),
+    ...(alert.runbookChecks?.length
+      ? ['', 'First checks:', ...alert.runbookChecks.map((c) => `  - ${c}`)]
+      : []),
   ]
     .filter((line) => line !== undefined && line !== false)
     .join('\n');

@@ -1,5 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import type { Logger } from '../app/logger.ts';
+import type { Evidence } from './evidence.ts';
 import { parseAlert, toSlack } from './format.ts';
 
 export interface NotifierDeps {
@@ -7,12 +8,16 @@ export interface NotifierDeps {
   webhookUrl(): Promise<string | undefined>;
   post(url: string, body: unknown): Promise<{ ok: boolean; status: number }>;
   logger: Logger;
+  /** The error lines behind an alarm and the query to run next (R3.5); none when it cannot tell. */
+  evidence?(alert: ReturnType<typeof parseAlert>): Promise<Evidence | undefined>;
 }
 
 /**
- * SNS → Slack. Every notification is logged on receipt (`alert_received`: the alert path's proof
- * for `agenticai alarms test`), posted as Block Kit, and a failed post throws so Lambda retries the
- * asynchronous invocation and then moves it to the notifier's DLQ: nothing fails silently.
+ * SNS → Slack. Every notification is logged on receipt (`alert_received`) and, once Slack accepted
+ * it, again (`slack_posted`): the proof per channel for `agenticai alarms test`. Alarms get their
+ * evidence first (recent error lines, the saved query); a failed lookup is logged and the alert goes
+ * out without it. A failed post throws so Lambda retries the asynchronous invocation and then moves
+ * it to the notifier's DLQ: nothing fails silently.
  */
 export function createNotifier(deps: NotifierDeps) {
   return async (event: SNSEvent) => {
@@ -34,6 +39,17 @@ export function createNotifier(deps: NotifierDeps) {
         });
       }
       const url = await deps.webhookUrl();
+      if (url && deps.evidence) {
+        try {
+          alert.evidence = await deps.evidence(alert);
+        } catch (error) {
+          deps.logger.warn('alert evidence unavailable; posting without it', {
+            event: 'alert_evidence_failed',
+            alarm: alert.title,
+            error,
+          });
+        }
+      }
       if (!url) {
         deps.logger.info('Slack not configured; email subscribers have the alert', {
           event: 'slack_not_configured',
@@ -44,7 +60,10 @@ export function createNotifier(deps: NotifierDeps) {
       let status: number;
       try {
         const res = await deps.post(url, toSlack(alert));
-        if (res.ok) continue;
+        if (res.ok) {
+          deps.logger.info('alert posted to Slack', { event: 'slack_posted', alarm: alert.title });
+          continue;
+        }
         status = res.status;
       } catch (error) {
         deps.logger.error('Slack unreachable', { event: 'slack_delivery_failed', alarm: alert.title, error });

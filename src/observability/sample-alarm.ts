@@ -1,25 +1,64 @@
-import { type AlarmSpec, fill } from './alarm-catalog.ts';
+import {
+  type AlarmSpec,
+  type AlarmTarget,
+  fill,
+  RUNBOOK_URL,
+  renderAlarm,
+  type Scope,
+  SYSTEM_HEALTH,
+} from './alarm-catalog.ts';
+
+/**
+ * Function timeouts for offline rendering only (the production defaults); a deployed alarm's
+ * threshold comes from its function's configured timeout.
+ */
+const SAMPLE_TIMEOUT_SECONDS: Record<string, number> = { api: 29, worker: 300, sweeper: 60, notifier: 30 };
+
+/** The resource each scope's sample alarm is rendered for. */
+export function sampleResource(scope: Scope, env: string) {
+  return (
+    {
+      function: 'api',
+      api: 'api',
+      table: 'data',
+      dlq: 'pm-dlq',
+      waf: 'waf',
+      environment: env,
+      scheduled: 'sweeper',
+    } as const
+  )[scope];
+}
+
+/** A plausible target for `resource` in `env`, with the deployed names' shapes. */
+export function sampleTarget(env: string, resource: string, region: string): AlarmTarget {
+  return {
+    resource,
+    timeoutSeconds: SAMPLE_TIMEOUT_SECONDS[resource] ?? SAMPLE_TIMEOUT_SECONDS.worker,
+    values: {
+      function: `agenticai-${env}-${resource}`,
+      api: `agenticai-${env}`,
+      stage: 'v1',
+      table: `agenticai-${env}-${resource}`,
+      queue: `agenticai-${env}-${resource}`,
+      limit: '100',
+      webAcl: `agenticai-${env}`,
+      region,
+    },
+  };
+}
 
 /**
  * The SNS message CloudWatch would publish for `spec` going to ALARM (the recorded payload shape),
- * so `agenticai alarms render` can show exactly what Slack and email would receive, offline.
+ * so `agenticai alarms render` and the size-limit tests see exactly what Slack and email would receive.
  */
 export function sampleAlarmMessage(
   spec: AlarmSpec,
-  opts: { env: string; region: string; resource: string; runbookUrl: string },
+  opts: { env: string; region: string; resource: string; runbookUrl?: string; time?: string },
 ) {
-  const values: Record<string, string> = {
-    env: opts.env,
-    function: `agenticai-${opts.env}-${opts.resource}`,
-    api: `agenticai-${opts.env}`,
-    stage: 'v1',
-    table: `agenticai-${opts.env}-${opts.resource}`,
-    queue: `agenticai-${opts.env}-${opts.resource}`,
-    limit: '100',
-    webAcl: `agenticai-${opts.env}`,
-    region: opts.region,
-  };
-  const name = `agenticai-${opts.env}-${spec.id}-${opts.resource}`;
+  const target = sampleTarget(opts.env, opts.resource, opts.region);
+  const rendered = renderAlarm(spec, target, { env: opts.env, runbookUrl: opts.runbookUrl });
+  const values = { ...target.values, env: opts.env };
+  const name = rendered.alarmName;
   const dims = (d: Record<string, string>) =>
     Object.entries(d).map(([n, v]) => ({ name: n, value: fill(v, values) }));
   const trigger =
@@ -28,7 +67,7 @@ export function sampleAlarmMessage(
           Period: spec.periodSeconds,
           EvaluationPeriods: spec.evaluationPeriods,
           ComparisonOperator: spec.comparison,
-          Threshold: spec.threshold,
+          Threshold: rendered.threshold,
           Metrics: [
             {
               Id: 'expr_1',
@@ -55,19 +94,46 @@ export function sampleAlarmMessage(
           Period: spec.periodSeconds,
           EvaluationPeriods: spec.evaluationPeriods,
           ComparisonOperator: spec.comparison,
-          Threshold: spec.threshold,
+          Threshold: rendered.threshold,
         };
   return {
     subject: `ALARM: "${name}" in ${opts.region}`,
     message: JSON.stringify({
       AlarmName: name,
-      AlarmDescription: `[${spec.severity}] ${spec.requirement} ${fill(spec.description, values)} Runbook: ${opts.runbookUrl}#${spec.runbookAnchor}`,
+      AlarmDescription: rendered.description,
       NewStateValue: 'ALARM',
-      NewStateReason: `Threshold Crossed: ${spec.datapointsToAlarm} out of the last ${spec.evaluationPeriods} datapoints crossed the threshold (${spec.threshold}).`,
-      StateChangeTime: new Date().toISOString(),
+      NewStateReason: `Threshold Crossed: ${spec.datapointsToAlarm} out of the last ${spec.evaluationPeriods} datapoints crossed the threshold (${rendered.threshold}).`,
+      StateChangeTime: opts.time ?? new Date().toISOString(),
       AlarmArn: `arn:aws:cloudwatch:${opts.region}:123456789012:alarm:${name}`,
       OldStateValue: 'OK',
       Trigger: trigger,
+    }),
+  };
+}
+
+/** The composite's message over `children` (its rule names every covered alarm, so it is long). */
+export function sampleCompositeMessage(opts: {
+  env: string;
+  region: string;
+  children: readonly string[];
+  runbookUrl?: string;
+  time?: string;
+}) {
+  const name = `agenticai-${opts.env}-${SYSTEM_HEALTH.id}`;
+  const arn = (n: string) => `arn:aws:cloudwatch:${opts.region}:123456789012:alarm:${n}`;
+  const time = opts.time ?? new Date().toISOString();
+  return {
+    subject: `ALARM: "${name}" in ${opts.region}`,
+    message: JSON.stringify({
+      AlarmName: name,
+      AlarmDescription: `[${SYSTEM_HEALTH.severity}] C ${fill(SYSTEM_HEALTH.description, { env: opts.env })} Runbook: ${opts.runbookUrl ?? RUNBOOK_URL}#${SYSTEM_HEALTH.runbookAnchor}`,
+      NewStateValue: 'ALARM',
+      NewStateReason: `${arn(opts.children[0]!)} transitioned to ALARM at ${time}`,
+      StateChangeTime: time,
+      AlarmArn: arn(name),
+      OldStateValue: 'OK',
+      AlarmRule: opts.children.map((c) => `ALARM("${arn(c)}")`).join(' OR '),
+      TriggeringChildren: [{ Arn: arn(opts.children[0]!), State: { Value: 'ALARM', Timestamp: time } }],
     }),
   };
 }

@@ -206,7 +206,13 @@ describe('agent pipeline (local mode)', () => {
       stuck: 1,
     });
     expect(await rt.queue.depth('pm')).toBe(1);
-    expect(metrics.counts).toBeDefined();
+    // The sweeper publishes StuckProjects on every sweep (0 included): its critical alarm always has data.
+    expect(
+      metrics.values.filter((v) => v.name === 'StuckProjects').map((v) => [v.value, v.dimensions]),
+    ).toEqual([
+      [0, {}],
+      [1, {}],
+    ]);
 
     // Workers pick it up and finish it.
     rt.queue.start((m, n) => rt.pipeline.handle(m, n));
@@ -237,7 +243,7 @@ describe('agent pipeline (local mode)', () => {
       rt.queue,
       hang,
       clock,
-      { count: () => {} },
+      { count: () => {}, record: () => {} },
       rt.logger,
       { leaseMs: 60_000 },
     );

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
-import { EMITTED_METRICS } from '../../src/observability/emitted-metrics.ts';
+import { EMITTED_METRICS } from '../../src/observability/metrics.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/cost-templates');
 let stdout = '';

@@ -1,28 +1,102 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SAVED_QUERIES } from '../../infra/observability/saved-queries.ts';
-import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
-import { ROOT } from '../support/server-process.ts';
+import { loadEnvironments } from '../../infra/environments.ts';
+import { renderRunbook } from '../../infra/observability/runbook.ts';
+import { generateRunbook, RUNBOOK_PATH } from '../../infra/observability/write-runbook.ts';
+import { ALARM_CATALOG, type AlarmSpec, renderAlarm } from '../../src/observability/alarm-catalog.ts';
+import { SAVED_QUERIES } from '../../src/observability/saved-queries.ts';
 
-const runbook = readFileSync(join(ROOT, 'docs/RUNBOOK.md'), 'utf8');
+const committed = readFileSync(RUNBOOK_PATH, 'utf8');
+const generated = generateRunbook();
+const sectionOf = (runbook: string, anchor: string) =>
+  runbook.slice(runbook.indexOf(`<a id="${anchor}"></a>`)).split('<a id=')[1]!;
 
-describe('R10 runbook stays in step with the alarm catalog and the saved queries', () => {
-  it.each(ALARM_CATALOG.map((a) => [a.id, a.runbookAnchor, a.requirement]))(
-    'alarm %s has a section (#%s) naming %s',
-    (_id, anchor, requirement) => {
-      expect(runbook).toContain(`<a id="${anchor}"></a>`);
-      const section = runbook.slice(runbook.indexOf(`<a id="${anchor}"></a>`)).split('<a id=')[1]!;
-      expect(section).toContain(requirement);
+describe('R10 the runbook is generated from the catalog, the saved queries and the configuration', () => {
+  it('the committed docs/RUNBOOK.md is what `npm run docs` writes (run it after changing an alarm, a query or the configuration)', () => {
+    expect(committed).toBe(generated);
+  });
+
+  it.each(ALARM_CATALOG.map((a) => [a.id, a] as const))(
+    '%s has a section with its requirement, actual thresholds, checks, queries, causes, mitigation and escalation',
+    (_id, spec) => {
+      const section = sectionOf(committed, spec.runbookAnchor);
+      expect(section).toContain(`### ${spec.id} — ${spec.requirement}, ${spec.severity}`);
+      for (const heading of [
+        '**First checks**',
+        '**Likely causes**',
+        '**Mitigation**',
+        '**Escalation:**',
+        '**Paging:**',
+      ])
+        expect(section).toContain(heading);
+      for (const q of spec.runbook.queries) expect(section).toContain(`\`${q}\``);
     },
   );
 
+  it('changing a threshold changes the runbook (nothing restated by hand)', () => {
+    const envs = loadEnvironments().map((config) => ({
+      config,
+      alarms: ALARM_CATALOG.map((spec) =>
+        renderAlarm(
+          spec,
+          { resource: 'worker', values: { function: 'f' }, timeoutSeconds: config.workers.timeoutSeconds },
+          { env: config.name },
+        ),
+      ),
+    }));
+    const moved = (spec: AlarmSpec): AlarmSpec => ({
+      ...spec,
+      threshold: 77,
+      thresholdByResource: undefined,
+    });
+    const before = renderRunbook(envs);
+    for (const spec of ALARM_CATALOG) {
+      const after = renderRunbook(
+        envs.map((e) => ({
+          ...e,
+          alarms: e.alarms.map((a) =>
+            a.spec.id === spec.id
+              ? renderAlarm(
+                  moved(spec),
+                  { resource: 'worker', values: { function: 'f' }, timeoutSeconds: 300 },
+                  { env: e.config.name },
+                )
+              : a,
+          ),
+        })),
+      );
+      expect(sectionOf(after, spec.runbookAnchor), spec.id).not.toBe(sectionOf(before, spec.runbookAnchor));
+    }
+  });
+
+  it('R4.1 shows each function its actual duration threshold from the configuration', () => {
+    const section = sectionOf(committed, 'lambda-duration');
+    expect(section).toMatch(/`api` \| > 10 s/);
+    expect(section).toMatch(/`worker` \| > 240 s/);
+  });
+
+  it('R3.3 says what "3 consecutive failures" is measured as', () => {
+    expect(sectionOf(committed, 'lambda-consecutive-failures')).toContain(
+      'at least 1 error in each of 3 consecutive 1-minute periods',
+    );
+  });
+
   it('R9.5 documents every saved query in the Queries section', () => {
-    const queries = runbook.slice(runbook.indexOf('## Queries'), runbook.indexOf('## Scaling'));
+    const queries = committed.slice(committed.indexOf('## Queries'), committed.indexOf('## Costs'));
     for (const query of SAVED_QUERIES) expect(queries).toContain(`\`${query.name}\``);
   });
 
-  it('says how R3.3 "3 consecutive failures" is measured', () => {
-    expect(runbook).toMatch(/Errors ≥ 1 in each of 3 consecutive 1-minute periods/);
+  it('R10 scaling, deployment and rollback, disaster recovery with RTO/RPO, contacts and escalation', () => {
+    for (const heading of [
+      '## Scaling',
+      '## Deployment and rollback',
+      '## Disaster recovery',
+      '## Alerts, contacts and escalation',
+    ])
+      expect(committed).toContain(heading);
+    expect(committed).toContain('**RTO**');
+    expect(committed).toContain('RPO');
+    expect(committed).toContain('35 days'); // production PITR from the configuration
+    expect(committed).toContain('`adminEmails`');
   });
 });

@@ -78,11 +78,15 @@ describe('R3.5 alert messages from recorded payloads', () => {
     ]);
   });
 
-  it('composite alarm: its rule and the child that triggered it', () => {
+  it('composite alarm: the child that triggered it (the rule stays out of Slack fields)', () => {
     const alert = alertOf('composite');
     expect(alert.kind).toBe('composite');
-    expect(alert.resource).toContain('ALARM("agenticai-production-api-5xx-api")');
+    expect(alert.resource).toBe('triggered by agenticai-production-api-5xx-api');
+    expect(alert.children).toEqual(['agenticai-production-api-5xx-api']);
+    expect(alert.rule).toContain('ALARM("agenticai-production-api-5xx-api")');
     expect(alert.reason).toContain('agenticai-production-api-5xx-api transitioned to ALARM');
+    // The triggering child's runbook checks come with it.
+    expect(alert.runbookChecks?.[0]).toMatch(/X-Request-Id/);
   });
 
   it('OK transition: shown as resolved', () => {
@@ -126,6 +130,9 @@ describe('notifier Lambda', () => {
       snsEvent('metric', 'math', 'composite', 'ok', 'budget', 'unknown'),
     );
     expect(post).toHaveBeenCalledTimes(6);
+    expect(info.mock.calls.filter(([, f]) => (f as { event: string }).event === 'slack_posted')).toHaveLength(
+      6,
+    );
     expect(post.mock.calls[0]![0]).toBe('https://hooks.slack.com/services/T/B/X');
     expect(
       info.mock.calls.filter(([, f]) => (f as { event: string }).event === 'alert_received'),

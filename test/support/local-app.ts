@@ -6,6 +6,7 @@ import type { LocalQueueOptions } from '../../src/adapters/local/store-queue.ts'
 import type { Clock, MetricsSink, ModelProvider } from '../../src/app/ports.ts';
 import { createLocalRuntime, type LocalRuntime } from '../../src/composition/local.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { MetricName } from '../../src/observability/metrics.ts';
 
 export const silentLogger = () => new Logger({ logLevel: 'SILENT' });
 
@@ -44,7 +45,7 @@ export async function startTestRuntime(
     inMemory: true,
     clock: opts.clock,
     logger: opts.logger ?? silentLogger(),
-    metrics: opts.metrics ?? { count: () => {} },
+    metrics: opts.metrics ?? { count: () => {}, record: () => {} },
     model: opts.model,
     workers: opts.workers,
     // Fast polling and short backoff keep pipeline tests quick; semantics are unchanged.
@@ -112,13 +113,18 @@ export function manualClock(start: string) {
   };
 }
 
-/** Collects metric counts instead of printing EMF. */
+/** Collects metrics (counts and recorded values) instead of printing EMF. */
 export function captureMetrics() {
-  const counts: { name: string; dimensions: Record<string, string> }[] = [];
+  const counts: { name: MetricName; dimensions: Record<string, string> }[] = [];
+  const values: { name: MetricName; value: number; unit: string; dimensions: Record<string, string> }[] = [];
   return {
     counts,
-    count(name: string, dimensions: Record<string, string> = {}) {
+    values,
+    count(name: MetricName, dimensions: Record<string, string> = {}) {
       counts.push({ name, dimensions });
+    },
+    record(name: MetricName, value: number, unit: string, dimensions: Record<string, string> = {}) {
+      values.push({ name, value, unit, dimensions });
     },
   };
 }

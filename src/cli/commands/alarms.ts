@@ -2,14 +2,12 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
-import { ALARM_CATALOG, type AlarmSpec } from '../../observability/alarm-catalog.ts';
-import { sampleAlarmMessage } from '../../observability/sample-alarm.ts';
+import { ALARM_CATALOG, type AlarmSpec, parseAlarmName, renderAlarm } from '../../observability/alarm-catalog.ts';
+import { sampleAlarmMessage, sampleResource, sampleTarget } from '../../observability/sample-alarm.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
 import { awsClientConfig } from '../run.ts';
-
-const RUNBOOK_URL = 'https://github.com/agenticai/agenticai/blob/main/docs/RUNBOOK.md';
 
 function parseAlarmId(value: string): string {
   if (!ALARM_CATALOG.some((a) => a.id === value)) {
@@ -22,8 +20,10 @@ const describeMetric = (spec: AlarmSpec) =>
   'expression' in spec.metric
     ? spec.metric.expression
     : `${spec.metric.namespace} ${spec.metric.metricName} (${spec.metric.statistic})`;
-const describeRule = (spec: AlarmSpec) =>
-  `${spec.comparison === 'GreaterThanThreshold' ? '>' : '>='} ${spec.threshold}, ${spec.datapointsToAlarm} of ${spec.evaluationPeriods} × ${spec.periodSeconds}s`;
+const describeRule = (spec: AlarmSpec) => {
+  const resource = sampleResource(spec.scope, 'production');
+  return renderAlarm(spec, sampleTarget('production', resource, 'us-east-1'), { env: 'production' }).rule;
+};
 
 async function deployedAlarms(globals: GlobalOptions, env: string): Promise<MetricAlarm[]> {
   // The AWS SDK loads only for the commands that call AWS, so `--help` stays light.
@@ -49,10 +49,10 @@ async function deployedAlarms(globals: GlobalOptions, env: string): Promise<Metr
   }
 }
 
-const catalogIdOf = (alarmName: string, env: string) =>
-  ALARM_CATALOG.map((a) => a.id)
-    .sort((a, b) => b.length - a.length)
-    .find((id) => alarmName.startsWith(`${resourceNames(env).alarmPrefix}${id}-`));
+const catalogIdOf = (alarmName: string, env: string) => {
+  const parsed = parseAlarmName(alarmName);
+  return parsed?.env === env ? parsed.spec.id : undefined;
+};
 
 export function registerAlarms(program: Command) {
   const alarms = program
@@ -111,17 +111,8 @@ export function registerAlarms(program: Command) {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const spec = ALARM_CATALOG.find((a) => a.id === opts.alarm)!;
       const env = globals.env && globals.env !== 'local' ? globals.env : 'production';
-      const resource =
-        opts.resource ??
-        (
-          { function: 'api', api: 'api', table: 'data', dlq: 'pm-dlq', waf: 'waf', environment: env } as const
-        )[spec.scope];
-      const sample = sampleAlarmMessage(spec, {
-        env,
-        region: globals.region ?? 'us-east-1',
-        resource,
-        runbookUrl: RUNBOOK_URL,
-      });
+      const resource = opts.resource ?? sampleResource(spec.scope, env);
+      const sample = sampleAlarmMessage(spec, { env, region: globals.region ?? 'us-east-1', resource });
       const alert = parseAlert(sample.subject, sample.message);
       const slack = toSlack(alert);
       createOutput(globals.json).print(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
-import { EMITTED_METRICS } from '../../observability/emitted-metrics.ts';
+import { EMITTED_METRICS } from '../../observability/metrics.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';

@@ -5,6 +5,7 @@ import type { Clock, MetricsSink } from '../../app/ports.ts';
 import { CounterUnavailableError, type RateLimiter } from '../../app/rate-limiter.ts';
 import { AppError } from '../../domain/errors.ts';
 import { rateLimitHeaders } from '../../domain/rate-window.ts';
+import { METRIC } from '../../observability/metrics.ts';
 import type { EntryAdapter, HttpEnv } from '../context.ts';
 
 /** Only for benchmarks of the pipeline without hardening (local mode only): one fixed tenant. */
@@ -41,7 +42,7 @@ export function apiKeyIdentity(deps: ApiKeyIdentityDeps): MiddlewareHandler<Http
       auth = await authenticator.authenticate(c.req.header('x-api-key'));
     } catch (error) {
       logger.error('key store unavailable', { event: 'auth_store_unavailable', requestId, error });
-      metrics.count('AuthStoreUnavailable');
+      metrics.count(METRIC.AuthStoreUnavailable);
       throw new AppError(
         'service_unavailable',
         'authentication is temporarily unavailable; retry shortly',
@@ -55,13 +56,13 @@ export function apiKeyIdentity(deps: ApiKeyIdentityDeps): MiddlewareHandler<Http
     logger.info('auth', { event: 'auth', result: auth.result, keyId: keyId ?? null, requestId, sourceIp });
 
     if (auth.result === 'missing') {
-      metrics.count('AuthFailures', { reason: 'missing' });
+      metrics.count(METRIC.AuthFailures, { reason: 'missing' });
       throw new AppError('missing_api_key', 'an API key is required in the X-API-Key header', undefined, {
         'WWW-Authenticate': 'ApiKey realm="agenticai"',
       });
     }
     if (auth.result !== 'valid') {
-      metrics.count('AuthFailures', { reason: auth.result });
+      metrics.count(METRIC.AuthFailures, { reason: auth.result });
       throw new AppError('invalid_api_key', 'the API key is invalid, revoked or expired');
     }
 
@@ -93,7 +94,7 @@ export function apiKeyIdentity(deps: ApiKeyIdentityDeps): MiddlewareHandler<Http
         limit: decision.limit,
         resetAt: decision.window.end,
       });
-      metrics.count('RateLimited');
+      metrics.count(METRIC.RateLimited);
       throw new AppError(
         'rate_limited',
         `rate limit of ${decision.limit} requests per hour exceeded; retry after the window resets`,

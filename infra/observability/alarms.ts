@@ -1,0 +1,90 @@
+import {
+  Alarm,
+  AlarmRule,
+  ComparisonOperator,
+  CompositeAlarm,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import {
+  ALARM_CATALOG,
+  type AlarmSpec,
+  type AlarmTarget,
+  fill,
+  type RenderedAlarm,
+  RUNBOOK_URL,
+  renderAlarm,
+  type Scope,
+  SYSTEM_HEALTH,
+} from '../../src/observability/alarm-catalog.ts';
+import type { MetricFactory } from './metric-factory.ts';
+import { type AlertChannels, notify, topicFor } from './topics.ts';
+
+const COMPARISON = {
+  GreaterThanThreshold: ComparisonOperator.GREATER_THAN_THRESHOLD,
+  GreaterThanOrEqualToThreshold: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+  LessThanThreshold: ComparisonOperator.LESS_THAN_THRESHOLD,
+} as const;
+const MISSING = {
+  notBreaching: TreatMissingData.NOT_BREACHING,
+  breaching: TreatMissingData.BREACHING,
+  missing: TreatMissingData.MISSING,
+  ignore: TreatMissingData.IGNORE,
+} as const;
+
+export interface CatalogAlarmsProps {
+  readonly envName: string;
+  /** The resources each scope's alarms are created for. */
+  readonly targets: Readonly<Record<Scope, readonly AlarmTarget[]>>;
+  readonly metrics: MetricFactory;
+  readonly channels: AlertChannels;
+  /**
+   * Where the runbook lives; descriptions link to its sections.
+   * @default RUNBOOK_URL
+   */
+  readonly runbookUrl?: string;
+  /** @default ALARM_CATALOG */
+  readonly catalog?: readonly AlarmSpec[];
+}
+
+export interface CatalogAlarms {
+  readonly alarms: { rendered: RenderedAlarm; target: AlarmTarget; alarm: Alarm }[];
+  readonly systemHealth: CompositeAlarm;
+}
+
+/**
+ * Every alarm of the catalog bound to this environment's resources, plus the composite
+ * `system-health` over the alarms that page through it. Names, thresholds and descriptions are the
+ * catalog's renderings (`renderAlarm`). Created directly in `scope` so construct ids (and with them
+ * the logical ids of named alarms) stay stable.
+ */
+export function createCatalogAlarms(scope: Construct, props: CatalogAlarmsProps): CatalogAlarms {
+  const alarms: CatalogAlarms['alarms'] = [];
+  const runbookUrl = props.runbookUrl ?? RUNBOOK_URL;
+  for (const spec of props.catalog ?? ALARM_CATALOG) {
+    for (const target of props.targets[spec.scope]) {
+      const rendered = renderAlarm(spec, target, { env: props.envName, runbookUrl });
+      const alarm = new Alarm(scope, `${spec.id}-${target.resource}`, {
+        alarmName: rendered.alarmName,
+        alarmDescription: rendered.description,
+        metric: props.metrics.forAlarm(spec, { ...target.values, env: props.envName }),
+        threshold: rendered.threshold,
+        evaluationPeriods: spec.evaluationPeriods,
+        datapointsToAlarm: spec.datapointsToAlarm,
+        comparisonOperator: COMPARISON[spec.comparison],
+        treatMissingData: MISSING[spec.treatMissingData],
+      });
+      const topic = topicFor(spec, props.channels);
+      if (topic) notify(alarm, topic);
+      alarms.push({ rendered, target, alarm });
+    }
+  }
+  const covered = alarms.filter((a) => a.rendered.spec.paging === 'composite').map((a) => a.alarm);
+  const systemHealth = new CompositeAlarm(scope, 'SystemHealth', {
+    compositeAlarmName: `agenticai-${props.envName}-${SYSTEM_HEALTH.id}`,
+    alarmDescription: `[${SYSTEM_HEALTH.severity}] C ${fill(SYSTEM_HEALTH.description, { env: props.envName })} Runbook: ${runbookUrl}#${SYSTEM_HEALTH.runbookAnchor}`,
+    alarmRule: AlarmRule.anyOf(...covered),
+  });
+  notify(systemHealth, props.channels.critical);
+  return { alarms, systemHealth };
+}
