@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import type { TemplateCheck } from '../../src/readiness/check.ts';
 import { TEMPLATE_CHECKS } from '../../src/readiness/checks/index.ts';
+import { buildReport, renderMarkdown } from '../../src/readiness/report.ts';
 import { requirementById } from '../../src/readiness/requirements.ts';
 import { synthesizeTemplates } from '../../src/readiness/synthesize.ts';
 import { type StackTemplate, type TemplateSet, templateSetFor } from '../../src/readiness/template-set.ts';
@@ -20,6 +21,7 @@ const KNOWN_GAPS: Record<string, RegExp> = {
   'dashboard-queues': /^MonitoringAlertsDeliveryDlq\w+: no ApproximateNumberOfMessagesVisible/,
 };
 
+const root = resolve(import.meta.dirname, '../..');
 let stacks: StackTemplate[];
 let assemblyDir: string;
 let production: TemplateSet;
@@ -315,5 +317,13 @@ describe('agenticai readiness', () => {
     expect(stderr).toContain('run npm run synth first');
     expect(await runCli(['readiness', '--templates', real, '--format', 'xml'])).toBe(2);
     expect(stdout).toBe('');
+  });
+});
+
+describe('docs/READINESS.md', () => {
+  it('is the offline report of production: regenerate it with npm run docs', () => {
+    expect(readFileSync(join(root, 'docs/READINESS.md'), 'utf8')).toBe(
+      renderMarkdown(buildReport(production)),
+    );
   });
 });
