@@ -1,5 +1,6 @@
 import type { CheckResult, TemplateCheck } from './check.ts';
 import { TEMPLATE_CHECKS } from './checks/index.ts';
+import type { LiveCheck, LiveContext } from './live/context.ts';
 import { cell } from './render-requirements.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
 import type { TemplateSet } from './template-set.ts';
@@ -29,6 +30,34 @@ export interface ReadinessReport {
   /** Tests of the report naming no requirement ID; absent without a test report. */
   unmappedTests?: number;
   ok: boolean;
+}
+
+export interface LiveOutcome extends CheckOutcome {
+  requirements: readonly string[];
+}
+
+/** Runs the live checks one after another (a handful of read-only calls each); a throw is a failure. */
+export async function runLiveChecks(
+  ctx: LiveContext,
+  checks: readonly LiveCheck[],
+  only?: readonly string[],
+): Promise<LiveOutcome[]> {
+  const outcomes: LiveOutcome[] = [];
+  for (const check of checks.filter((c) => !only || c.requirements.some((r) => only.includes(r)))) {
+    let result: CheckResult;
+    try {
+      result = await check.run(ctx);
+    } catch (error) {
+      result = { status: 'fail', evidence: `check crashed: ${(error as Error).message}` };
+    }
+    outcomes.push({
+      check: check.id,
+      description: check.description,
+      requirements: check.requirements,
+      ...result,
+    });
+  }
+  return outcomes;
 }
 
 /** A check that throws is a failed check that says why, never a crashed report. */
@@ -71,6 +100,8 @@ export function buildReport(
     tests?: TestIndex;
     strict?: boolean;
     only?: readonly string[];
+    /** Outcomes of live checks (`--live`), joined to the requirements they name. */
+    live?: readonly LiveOutcome[];
     checks?: readonly TemplateCheck[];
   } = {},
 ): ReadinessReport {
@@ -81,9 +112,14 @@ export function buildReport(
     (g.requirements as readonly Requirement[])
       .filter((r) => wanted(r.id))
       .map((r): RequirementReport => {
-        const mine = checks
-          .filter((c) => (c.requirements as readonly string[]).includes(r.id))
-          .map((c) => outcomes.get(c.id)!);
+        const mine = [
+          ...checks
+            .filter((c) => (c.requirements as readonly string[]).includes(r.id))
+            .map((c) => outcomes.get(c.id)!),
+          ...(opts.live ?? [])
+            .filter((o) => o.requirements.includes(r.id))
+            .map(({ requirements: _, ...o }) => o),
+        ];
         const tests = opts.tests
           ? (opts.tests.byRequirement.get(r.id) ?? { passed: 0, failed: 0, skipped: 0, failures: [] })
           : undefined;

@@ -1,6 +1,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import {
+  BudgetsClient,
+  DescribeBudgetCommand,
+  DescribeNotificationsForBudgetCommand,
+} from '@aws-sdk/client-budgets';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import type { TemplateCheck } from '../../src/readiness/check.ts';
@@ -321,6 +332,221 @@ describe('agenticai readiness', () => {
     expect(await runCli(['readiness', '--templates', join(assemblyDir, 'nowhere')])).toBe(1);
     expect(stderr).toContain('run npm run synth first');
     expect(await runCli(['readiness', '--templates', real, '--format', 'xml'])).toBe(2);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
+  const sts = mockClient(STSClient);
+  const dynamodb = mockClient(DynamoDBClient);
+  const cloudwatch = mockClient(CloudWatchClient);
+  const logs = mockClient(CloudWatchLogsClient);
+  const sqs = mockClient(SQSClient);
+  const budgets = mockClient(BudgetsClient);
+  const mocks = [sts, dynamodb, cloudwatch, logs, sqs, budgets];
+  let stdout = '';
+  let stderr = '';
+  const only = 'R3.2,R5.1,R5.2,R7.1,R9.3,C5,C10';
+  const templateAlarms = () =>
+    production.stacks
+      .flatMap((s) => Object.values(s.template.Resources ?? {}))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => String(r.Properties!.AlarmName));
+
+  /** A healthy deployment: everything the template declares exists, OK, retained, empty. */
+  function healthy() {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+    dynamodb.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: {
+          PointInTimeRecoveryStatus: 'ENABLED',
+          RecoveryPeriodInDays: 35,
+          EarliestRestorableDateTime: new Date('2026-10-19T00:00:00Z'),
+        },
+      },
+    });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: templateAlarms().map((AlarmName) => ({ AlarmName, StateValue: 'OK' })),
+      CompositeAlarms: [{ AlarmName: 'agenticai-production-system-health', StateValue: 'OK' }],
+    });
+    logs.on(DescribeLogGroupsCommand).callsFake((input) => ({
+      logGroups: [{ logGroupName: input.logGroupNamePrefix, retentionInDays: 30 }],
+    }));
+    sqs.on(GetQueueUrlCommand).callsFake((input) => ({ QueueUrl: `https://sqs.local/${input.QueueName}` }));
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
+    budgets.on(DescribeBudgetCommand).resolves({
+      Budget: {
+        BudgetName: 'agenticai-monthly',
+        BudgetLimit: { Amount: '50.0', Unit: 'USD' },
+        TimeUnit: 'MONTHLY',
+        BudgetType: 'COST',
+        CalculatedSpend: { ActualSpend: { Amount: '12.5', Unit: 'USD' } },
+      },
+    });
+    budgets.on(DescribeNotificationsForBudgetCommand).resolves({
+      Notifications: [
+        {
+          NotificationType: 'ACTUAL',
+          ComparisonOperator: 'GREATER_THAN',
+          Threshold: 80,
+          NotificationState: 'OK',
+        },
+        {
+          NotificationType: 'ACTUAL',
+          ComparisonOperator: 'GREATER_THAN',
+          Threshold: 100,
+          NotificationState: 'OK',
+        },
+      ],
+    });
+  }
+  const live = () =>
+    runCli([
+      '--json',
+      '--region',
+      'eu-west-1',
+      'readiness',
+      '--templates',
+      join(assemblyDir, 'real'),
+      '--live',
+      '--only',
+      only,
+    ]);
+
+  beforeEach(() => {
+    for (const m of mocks) m.reset();
+    stdout = '';
+    stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  it('R7.1/R5.1/R9.3 a healthy deployment passes, with live evidence next to the template checks, through read-only calls only', async () => {
+    healthy();
+    expect(await live()).toBe(0);
+    const report = JSON.parse(stdout);
+    const evidence = (id: string) =>
+      report.requirements.find((r: any) => r.id === id).checks.map((c: any) => c.check);
+    expect(evidence('R7.1')).toEqual(['pitr-enabled', 'live:pitr']);
+    expect(report.requirements.find((r: any) => r.id === 'R7.1').checks[1].evidence).toBe(
+      'agenticai-production-data: ENABLED, 35 days, restorable from 2026-10-19T00:00:00.000Z',
+    );
+    expect(report.requirements.find((r: any) => r.id === 'R5.1').checks[1].evidence).toBe(
+      'agenticai-monthly: 50.0 USD per month, 12.5 USD spent',
+    );
+    expect(evidence('C10')).toEqual(['dead-letter-queues', 'live:dead-letters']);
+    expect(dynamodb.commandCalls(DescribeContinuousBackupsCommand)[0]!.args[0].input).toEqual({
+      TableName: 'agenticai-production-data',
+    });
+    expect(budgets.commandCalls(DescribeBudgetCommand)[0]!.args[0].input).toEqual({
+      AccountId: '123456789012',
+      BudgetName: 'agenticai-monthly',
+    });
+    // Each named log group and DLQ of the template was looked up; only Describe/Get calls were made.
+    const named = production.stacks
+      .flatMap((s) => Object.values(s.template.Resources ?? {}))
+      .filter((r) => r.Type === 'AWS::Logs::LogGroup' && typeof r.Properties?.LogGroupName === 'string');
+    expect(named.length).toBeGreaterThan(0);
+    expect(
+      logs.commandCalls(DescribeLogGroupsCommand).map((c) => c.args[0].input.logGroupNamePrefix),
+    ).toEqual(named.map((r) => r.Properties!.LogGroupName));
+    expect(sqs.commandCalls(GetQueueUrlCommand).map((c) => c.args[0].input.QueueName)).toContain(
+      'agenticai-production-pm-dlq',
+    );
+    for (const m of mocks)
+      for (const call of m.calls())
+        expect(call.args[0].constructor.name).toMatch(/^(Describe|Get|List)\w+Command$/);
+  });
+
+  it('R7.1/R3.2 PITR disabled, an alarm firing, a missing alarm, dead letters waiting: exit 3 with each reason', async () => {
+    healthy();
+    dynamodb.on(DescribeContinuousBackupsCommand).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'DISABLED' },
+      },
+    });
+    cloudwatch.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: templateAlarms()
+        .filter((n) => n !== 'agenticai-production-api-latency-api')
+        .map((AlarmName) => ({
+          AlarmName,
+          StateValue: AlarmName === 'agenticai-production-api-5xx-api' ? 'ALARM' : 'OK',
+          StateUpdatedTimestamp: new Date('2026-11-23T05:00:00Z'),
+        })),
+      CompositeAlarms: [
+        { AlarmName: 'agenticai-production-system-health', StateValue: 'ALARM', StateReason: 'api-5xx' },
+      ],
+    });
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '4' } });
+    expect(
+      await runCli([
+        '--json',
+        '--region',
+        'eu-west-1',
+        'readiness',
+        '--templates',
+        join(assemblyDir, 'real'),
+        '--live',
+        '--only',
+        `${only},R4.2`,
+      ]),
+    ).toBe(3);
+    const report = JSON.parse(stdout);
+    const live = (id: string) =>
+      report.requirements.find((r: any) => r.id === id).checks.find((c: any) => c.check.startsWith('live:'));
+    expect(live('R7.1')).toMatchObject({
+      status: 'fail',
+      evidence: 'agenticai-production-data: point-in-time recovery DISABLED',
+    });
+    expect(live('R3.2').evidence).toBe(
+      'agenticai-production-api-5xx-api in ALARM since 2026-11-23T05:00:00.000Z',
+    );
+    expect(live('R4.2').evidence).toBe('agenticai-production-api-latency-api not deployed');
+    expect(live('C5').evidence).toBe('agenticai-production-system-health ALARM: api-5xx');
+    expect(live('C10').evidence).toMatch(
+      /agenticai-production-pm-dlq: 4 dead letters \(agenticai dlq list\)/,
+    );
+    expect(report.requirements.find((r: any) => r.id === 'R9.3').status).toBe('pass');
+    expect(stderr).toMatch(/^agenticai: not ready: production: /);
+  });
+
+  it('an AWS error in one check fails that check with the error, not the command', async () => {
+    healthy();
+    const denied = Object.assign(new Error('not authorized to perform: budgets:ViewBudget'), {
+      name: 'AccessDeniedException',
+    });
+    budgets.on(DescribeBudgetCommand).rejects(denied);
+    expect(await live()).toBe(3);
+    const report = JSON.parse(stdout);
+    const budget = report.requirements.find((r: any) => r.id === 'R5.1').checks[1];
+    expect(budget).toMatchObject({
+      status: 'fail',
+      evidence: 'agenticai-monthly: AccessDeniedException: not authorized to perform: budgets:ViewBudget',
+    });
+  });
+
+  it('no credentials: exit 1 with what to do, and nothing on stdout', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    expect(await live()).toBe(1);
+    expect(stderr).toContain('no AWS credentials found');
     expect(stdout).toBe('');
   });
 });

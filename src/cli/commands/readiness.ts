@@ -1,9 +1,13 @@
 import { type Command, Option } from 'commander';
+import { openLiveContext } from '../../readiness/live/context.ts';
+import { LIVE_CHECKS } from '../../readiness/live/index.ts';
 import {
   buildReport,
   evidenceLines,
+  type LiveOutcome,
   type ReadinessReport,
   renderMarkdown,
+  runLiveChecks,
   summaryLine,
 } from '../../readiness/report.ts';
 import { requirementById } from '../../readiness/requirements.ts';
@@ -13,6 +17,7 @@ import { readTestReport, TestReportError } from '../../readiness/test-report.ts'
 import { CliError, EXIT } from '../errors.ts';
 import { table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
+import { awsClientConfig } from '../run.ts';
 
 /** `agenticai readiness` exits 3 when a required item fails: "not ready", distinct from 1 and 2. */
 export const EXIT_NOT_READY = 3;
@@ -23,6 +28,7 @@ interface ReadinessOptions {
   templates?: string;
   strict: boolean;
   only?: string[];
+  live: boolean;
 }
 
 const clip = (line: string, width = 110) => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
@@ -60,6 +66,11 @@ export function registerReadiness(program: Command) {
     .option(
       '--templates <dir>',
       'read a synthesized cloud assembly (cdk.out) instead of synthesizing in-process',
+    )
+    .option(
+      '--live',
+      'also check the deployed environment with read-only AWS calls (--region/--profile)',
+      false,
     )
     .option('--strict', 'also fail on requirements not built or without evidence', false)
     .option('--only <ids>', 'only these requirements (comma-separated, e.g. R7.1,R8.1,C5)', (value: string) =>
@@ -103,7 +114,17 @@ export function registerReadiness(program: Command) {
           `unknown requirement ${unknown.join(', ')} (see docs/REQUIREMENTS.md)`,
           EXIT.usage,
         );
-      const report = buildReport(set, { tests, strict: opts.strict, only: opts.only });
+      let live: LiveOutcome[] | undefined;
+      if (opts.live) {
+        // Credentials problems surface here, once, as the CLI's usual AWS hint.
+        const ctx = await openLiveContext(set, awsClientConfig(globals));
+        try {
+          live = await runLiveChecks(ctx, LIVE_CHECKS, opts.only);
+        } finally {
+          ctx.close();
+        }
+      }
+      const report = buildReport(set, { tests, strict: opts.strict, only: opts.only, live });
       const text =
         format === 'json'
           ? JSON.stringify(report, null, 2)
