@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APP_NAME } from '../naming.ts';
 
+/** CloudFormation JSON as synthesized: untyped by nature, so checks read it with optional chaining. */
+// biome-ignore lint/suspicious/noExplicitAny: a template has no static type; one alias instead of many anys
+export type Json = any;
+
 /** The parts of a CloudFormation template the checks read. */
 export interface CfnResource {
   Type: string;
-  Properties?: Record<string, any>;
+  Properties?: Record<string, Json>;
   DeletionPolicy?: string;
 }
 export interface CfnTemplate {
@@ -30,7 +34,7 @@ export interface Found {
   logicalId: string;
   resource: CfnResource;
   /** `Properties`, never undefined. */
-  props: Record<string, any>;
+  props: Record<string, Json>;
 }
 
 export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
@@ -127,7 +131,7 @@ export function text(value: unknown): string {
 
 /** Reads every stack template of a cloud assembly directory (`cdk.out` of `npm run synth`). */
 export function readCloudAssembly(dir: string): StackTemplate[] {
-  let manifest: { artifacts?: Record<string, { type: string; displayName?: string; properties?: any }> };
+  let manifest: { artifacts?: Record<string, { type: string; displayName?: string; properties?: Json }> };
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   } catch (error) {

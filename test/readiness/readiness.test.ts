@@ -19,7 +19,12 @@ import { TEMPLATE_CHECKS } from '../../src/readiness/checks/index.ts';
 import { buildReport, renderMarkdown } from '../../src/readiness/report.ts';
 import { requirementById } from '../../src/readiness/requirements.ts';
 import { synthesizeTemplates } from '../../src/readiness/synthesize.ts';
-import { type StackTemplate, type TemplateSet, templateSetFor } from '../../src/readiness/template-set.ts';
+import {
+  type Json,
+  type StackTemplate,
+  type TemplateSet,
+  templateSetFor,
+} from '../../src/readiness/template-set.ts';
 
 /**
  * Gaps the checks find in today's infrastructure, each failing for the reason given. When the
@@ -102,13 +107,13 @@ describe('template checks on the synthesized production template', () => {
 });
 
 describe('template checks catch a broken template', () => {
-  const mutate = (edit: (resources: Record<string, any>, all: StackTemplate[]) => void): TemplateSet => {
+  const mutate = (edit: (resources: Record<string, Json>, all: StackTemplate[]) => void): TemplateSet => {
     const copy = clone(stacks);
     edit(copy.find((s) => s.stackName === 'agenticai-production')!.template.Resources!, copy);
     return templateSetFor('production', copy);
   };
-  const ofType = (resources: Record<string, any>, type: string) =>
-    Object.values(resources).filter((r: any) => r.Type === type) as any[];
+  const ofType = (resources: Record<string, Json>, type: string) =>
+    Object.values(resources).filter((r: Json) => r.Type === type) as Json[];
 
   it('R7.1/R7.3 point-in-time recovery off, or a 3-day period', () => {
     const off = mutate((r) => {
@@ -145,7 +150,7 @@ describe('template checks catch a broken template', () => {
   it('R8.1/R8.2 no web ACL association; SQL injection rule only counting; a looser rate limit', () => {
     const set = mutate((r) => {
       for (const [id, res] of Object.entries(r))
-        if ((res as any).Type === 'AWS::WAFv2::WebACLAssociation') delete r[id];
+        if ((res as Json).Type === 'AWS::WAFv2::WebACLAssociation') delete r[id];
       for (const acl of ofType(r, 'AWS::WAFv2::WebACL'))
         for (const rule of acl.Properties.Rules) {
           if (rule.Name === 'AWSManagedRulesSQLiRuleSet') rule.OverrideAction = { Count: {} };
@@ -181,7 +186,7 @@ describe('template checks catch a broken template', () => {
         if (a.Properties.AlarmName === 'agenticai-production-api-5xx-api') a.Properties.Threshold = 50;
       }
       for (const [id, a] of Object.entries(r))
-        if ((a as any).Properties?.AlarmName === 'agenticai-production-lambda-error-rate-worker')
+        if ((a as Json).Properties?.AlarmName === 'agenticai-production-lambda-error-rate-worker')
           delete r[id];
     });
     expect(run(check('alarm-api-5xx'), set).evidence).toBe(
@@ -196,10 +201,10 @@ describe('template checks catch a broken template', () => {
     const copy = clone(stacks);
     const account = copy.find((s) => s.stackName === 'agenticai-account')!.template.Resources!;
     const budget = Object.values(account).find((r) => r.Type === 'AWS::Budgets::Budget')!;
-    const notifications = budget.Properties!.NotificationsWithSubscribers as any[];
+    const notifications = budget.Properties!.NotificationsWithSubscribers as Json[];
     budget.Properties!.NotificationsWithSubscribers = notifications
       .filter((n) => n.Notification.Threshold !== 80)
-      .map((n) => ({ ...n, Subscribers: n.Subscribers.filter((s: any) => s.SubscriptionType !== 'EMAIL') }));
+      .map((n) => ({ ...n, Subscribers: n.Subscribers.filter((s: Json) => s.SubscriptionType !== 'EMAIL') }));
     const set = templateSetFor('production', copy);
     expect(run(check('budget-actual-80'), set).evidence).toBe('no ACTUAL > 80 % notification');
     expect(run(check('budget-actual-100'), set).evidence).toBe('ACTUAL > 100 % notifies no email address');
@@ -247,7 +252,7 @@ describe('agenticai readiness', () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ env: 'production', ok: true, summary: { pass: 3, fail: 0 } });
-    expect(report.requirements.map((r: any) => [r.id, r.status])).toEqual([
+    expect(report.requirements.map((r: Json) => [r.id, r.status])).toEqual([
       ['R7.1', 'pass'],
       ['R7.3', 'pass'],
       ['R8.1', 'pass'],
@@ -298,7 +303,7 @@ describe('agenticai readiness', () => {
     const report = JSON.parse(stdout);
     expect(report.env).toBe('staging');
     expect(report.unmappedTests).toBe(1);
-    expect(report.requirements.map((r: any) => [r.id, r.status, r.tests.passed, r.tests.failed])).toEqual([
+    expect(report.requirements.map((r: Json) => [r.id, r.status, r.tests.passed, r.tests.failed])).toEqual([
       ['R1.1', 'pass', 2, 0],
       ['R1.3', 'fail', 1, 1],
       ['R7.1', 'pass', 0, 0],
@@ -439,12 +444,12 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     expect(await live()).toBe(0);
     const report = JSON.parse(stdout);
     const evidence = (id: string) =>
-      report.requirements.find((r: any) => r.id === id).checks.map((c: any) => c.check);
+      report.requirements.find((r: Json) => r.id === id).checks.map((c: Json) => c.check);
     expect(evidence('R7.1')).toEqual(['pitr-enabled', 'live:pitr']);
-    expect(report.requirements.find((r: any) => r.id === 'R7.1').checks[1].evidence).toBe(
+    expect(report.requirements.find((r: Json) => r.id === 'R7.1').checks[1].evidence).toBe(
       'agenticai-production-data: ENABLED, 35 days, restorable from 2026-10-19T00:00:00.000Z',
     );
-    expect(report.requirements.find((r: any) => r.id === 'R5.1').checks[1].evidence).toBe(
+    expect(report.requirements.find((r: Json) => r.id === 'R5.1').checks[1].evidence).toBe(
       'agenticai-monthly: 50.0 USD per month, 12.5 USD spent',
     );
     expect(evidence('C10')).toEqual(['dead-letter-queues', 'live:dead-letters']);
@@ -507,7 +512,9 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     ).toBe(3);
     const report = JSON.parse(stdout);
     const live = (id: string) =>
-      report.requirements.find((r: any) => r.id === id).checks.find((c: any) => c.check.startsWith('live:'));
+      report.requirements
+        .find((r: Json) => r.id === id)
+        .checks.find((c: Json) => c.check.startsWith('live:'));
     expect(live('R7.1')).toMatchObject({
       status: 'fail',
       evidence: 'agenticai-production-data: point-in-time recovery DISABLED',
@@ -520,7 +527,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     expect(live('C10').evidence).toMatch(
       /agenticai-production-pm-dlq: 4 dead letters \(agenticai dlq list\)/,
     );
-    expect(report.requirements.find((r: any) => r.id === 'R9.3').status).toBe('pass');
+    expect(report.requirements.find((r: Json) => r.id === 'R9.3').status).toBe('pass');
     expect(stderr).toMatch(/^agenticai: not ready: production: /);
   });
 
@@ -532,7 +539,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     budgets.on(DescribeBudgetCommand).rejects(denied);
     expect(await live()).toBe(3);
     const report = JSON.parse(stdout);
-    const budget = report.requirements.find((r: any) => r.id === 'R5.1').checks[1];
+    const budget = report.requirements.find((r: Json) => r.id === 'R5.1').checks[1];
     expect(budget).toMatchObject({
       status: 'fail',
       evidence: 'agenticai-monthly: AccessDeniedException: not authorized to perform: budgets:ViewBudget',

@@ -1,5 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { referencedIds, refersTo, resourcesOf } from '../template-set.ts';
+import { type Json, referencedIds, refersTo, resourcesOf } from '../template-set.ts';
 
 export const alarmDlq: TemplateCheck = {
   id: 'alarm-dlq',
@@ -13,7 +13,7 @@ export const alarmDlq: TemplateCheck = {
         referencedIds([
           r.Properties?.RedrivePolicy?.deadLetterTargetArn,
           r.Properties?.DeadLetterConfig?.TargetArn,
-          ...((r.Properties?.Targets ?? []) as any[]).map((t) => t.DeadLetterConfig?.Arn),
+          ...((r.Properties?.Targets ?? []) as Json[]).map((t) => t.DeadLetterConfig?.Arn),
         ]),
       ),
     );

@@ -1,6 +1,6 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import type { RequirementId } from '../requirements.ts';
-import { resourcesOf } from '../template-set.ts';
+import { type Json, resourcesOf } from '../template-set.ts';
 import { type AlarmRule, alarmLabel, alarmProblems, alarmsOf } from './helpers.ts';
 
 /**
@@ -26,11 +26,11 @@ export function alarmRuleCheck(opts: {
       if (opts.perFunction) {
         const covered = new Set(
           alarms.flatMap((a) =>
-            ((a.props.Metrics ?? []) as any[])
+            ((a.props.Metrics ?? []) as Json[])
               .flatMap((q) => q.MetricStat?.Metric?.Dimensions ?? [])
               .concat(a.props.Dimensions ?? [])
-              .filter((d: any) => d.Name === 'FunctionName')
-              .map((d: any) => d.Value?.Ref),
+              .filter((d: Json) => d.Name === 'FunctionName')
+              .map((d: Json) => d.Value?.Ref),
           ),
         );
         for (const fn of resourcesOf(set, 'AWS::Lambda::Function'))

@@ -1,6 +1,6 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import type { RequirementId } from '../requirements.ts';
-import { referencedIds, resourcesOf } from '../template-set.ts';
+import { type Json, referencedIds, resourcesOf } from '../template-set.ts';
 import { monthlyBudgets } from './budget.ts';
 
 /** ACTUAL spend above `percent` of the budget notifies the `topic` alert topic and an email address. */
@@ -19,7 +19,7 @@ function budgetAlert(
       const topicIds = resourcesOf(set, 'AWS::SNS::Topic')
         .filter((t) => String(t.props.TopicName).endsWith(`-${topic}`))
         .map((t) => t.logicalId);
-      const notification = ((budgets[0]!.props.NotificationsWithSubscribers ?? []) as any[]).find(
+      const notification = ((budgets[0]!.props.NotificationsWithSubscribers ?? []) as Json[]).find(
         (n) =>
           n.Notification.NotificationType === 'ACTUAL' &&
           n.Notification.Threshold === percent &&
@@ -27,7 +27,7 @@ function budgetAlert(
           n.Notification.ComparisonOperator === 'GREATER_THAN',
       );
       if (!notification) return fail(`no ACTUAL > ${percent} % notification`);
-      const subscribers = notification.Subscribers as any[];
+      const subscribers = notification.Subscribers as Json[];
       const toTopic = subscribers.some(
         (s) => s.SubscriptionType === 'SNS' && referencedIds(s.Address).some((id) => topicIds.includes(id)),
       );

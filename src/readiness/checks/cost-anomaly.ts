@@ -1,5 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { resourcesOf } from '../template-set.ts';
+import { type Json, resourcesOf } from '../template-set.ts';
 
 export const costAnomaly: TemplateCheck = {
   id: 'cost-anomaly',
@@ -9,9 +9,9 @@ export const costAnomaly: TemplateCheck = {
     const subscriptions = resourcesOf(set, 'AWS::CE::AnomalySubscription');
     if (subscriptions.length === 0) return fail('no cost anomaly subscription');
     const s = subscriptions[0]!.props;
-    if (s.Frequency !== 'IMMEDIATE' || !(s.Subscribers ?? []).some((x: any) => x.Type === 'SNS'))
+    if (s.Frequency !== 'IMMEDIATE' || !(s.Subscribers ?? []).some((x: Json) => x.Type === 'SNS'))
       return fail(
-        `${s.SubscriptionName}: ${s.Frequency} to ${(s.Subscribers ?? []).map((x: any) => x.Type).join(', ')}`,
+        `${s.SubscriptionName}: ${s.Frequency} to ${(s.Subscribers ?? []).map((x: Json) => x.Type).join(', ')}`,
       );
     const monitor = resourcesOf(set, 'AWS::CE::AnomalyMonitor')[0];
     return pass(

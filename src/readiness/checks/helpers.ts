@@ -1,6 +1,13 @@
 import { APP_NAME } from '../../naming.ts';
 import { ALARM_CATALOG } from '../../observability/alarm-catalog.ts';
-import { type Found, handlesOf, ownStacks, resourcesOf, type TemplateSet } from '../template-set.ts';
+import {
+  type Found,
+  handlesOf,
+  type Json,
+  ownStacks,
+  resourcesOf,
+  type TemplateSet,
+} from '../template-set.ts';
 
 /** Alarms built from catalog entry `catalogId`: named `agenticai-<env>-<catalogId>-<resource>`. */
 export function alarmsOf(set: TemplateSet, catalogId: string): Found[] {
@@ -39,7 +46,7 @@ export function alarmProblems(alarm: Found, rule: AlarmRule): string[] {
   expect('evaluation periods', p.EvaluationPeriods, rule.evaluationPeriods);
   expect('datapoints to alarm', p.DatapointsToAlarm ?? p.EvaluationPeriods, rule.datapointsToAlarm);
   if (rule.expression !== undefined) {
-    const queries = (p.Metrics ?? []) as any[];
+    const queries = (p.Metrics ?? []) as Json[];
     expect('expression', queries.find((q) => q.Expression)?.Expression, rule.expression);
     const stats = queries.filter((q) => q.MetricStat);
     const names = stats.map((q) => q.MetricStat.Metric.MetricName).sort();
@@ -68,7 +75,7 @@ export interface DashboardMetric {
 /** A template value as text, references kept as `${ref:LogicalId}` so they can be matched. */
 function textWithRefs(value: unknown): string {
   if (typeof value === 'string') return value;
-  const v = value as Record<string, any>;
+  const v = value as Record<string, Json>;
   if (v?.['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(textWithRefs).join(v['Fn::Join'][0]);
   if (v?.Ref) return `\${ref:${v.Ref}}`;
   if (v?.['Fn::GetAtt']) return `\${ref:${v['Fn::GetAtt'][0]}}`;
@@ -77,7 +84,7 @@ function textWithRefs(value: unknown): string {
 
 export interface Dashboard {
   name: string;
-  widgets: { type: string; properties: Record<string, any> }[];
+  widgets: { type: string; properties: Record<string, Json> }[];
 }
 
 export function dashboardsOf(set: TemplateSet): Dashboard[] {
@@ -101,7 +108,7 @@ export function dashboardMetrics(set: TemplateSet): DashboardMetric[] {
         ((w.properties.metrics ?? []) as unknown[][])
           .filter((m) => typeof m[0] === 'string' && m[0] !== '.')
           .map((m) => {
-            const options = (typeof m.at(-1) === 'object' ? m.at(-1) : {}) as Record<string, any>;
+            const options = (typeof m.at(-1) === 'object' ? m.at(-1) : {}) as Record<string, Json>;
             const strings = m.filter((x): x is string => typeof x === 'string');
             return {
               dashboard: dashboard.name,

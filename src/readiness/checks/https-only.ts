@@ -1,8 +1,8 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { referencedIds, resourcesOf, type TemplateSet } from '../template-set.ts';
+import { type Json, referencedIds, resourcesOf, type TemplateSet } from '../template-set.ts';
 
 const deniesPlainTransport = (document: unknown) =>
-  ((document as { Statement?: any[] })?.Statement ?? []).some(
+  ((document as { Statement?: Json[] })?.Statement ?? []).some(
     (s) => s.Effect === 'Deny' && String(s.Condition?.Bool?.['aws:SecureTransport']) === 'false',
   );
 

@@ -1,5 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { resourcesOf } from '../template-set.ts';
+import { type Json, resourcesOf } from '../template-set.ts';
 
 /** Actions the specification forbids: `*` and whole services (`s3:*`). */
 const tooBroad = (action: string) => action === '*' || /^[a-z0-9-]+:\*$/.test(action);
@@ -17,14 +17,14 @@ export const leastPrivilege: TemplateCheck = {
         doc: p.props.PolicyDocument,
       })),
       ...resourcesOf(set, 'AWS::IAM::Role').flatMap((r) =>
-        ((r.props.Policies ?? []) as any[]).map((p) => ({
+        ((r.props.Policies ?? []) as Json[]).map((p) => ({
           where: `${r.logicalId}/${p.PolicyName}`,
           doc: p.PolicyDocument,
         })),
       ),
     ];
     const statements = inline.flatMap(({ where, doc }) =>
-      ((doc?.Statement ?? []) as any[]).map((s) => ({ where, s })),
+      ((doc?.Statement ?? []) as Json[]).map((s) => ({ where, s })),
     );
     const problems = [
       ...resourcesOf(set, 'AWS::IAM::Role')

@@ -1,5 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { resourcesOf, text } from '../template-set.ts';
+import { type Json, resourcesOf, text } from '../template-set.ts';
 
 const DAYS = 30;
 
@@ -22,7 +22,7 @@ export const logRetention: TemplateCheck = {
         .map((f) => `function ${f.logicalId} logs to a group the stack does not own`),
       ...resourcesOf(set, 'AWS::ApiGateway::Stage')
         .filter((s) =>
-          ((s.props.MethodSettings ?? []) as any[]).some((m) => m.LoggingLevel && m.LoggingLevel !== 'OFF'),
+          ((s.props.MethodSettings ?? []) as Json[]).some((m) => m.LoggingLevel && m.LoggingLevel !== 'OFF'),
         )
         .filter(() => !groups.some((g) => text(g.props.LogGroupName).includes('API-Gateway-Execution-Logs_')))
         .map(

@@ -1,4 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
+import type { Json } from '../template-set.ts';
 import { dataBuckets } from './artifact-versioning.ts';
 
 const DAYS = 30;
@@ -11,7 +12,7 @@ export const noncurrentExpiration: TemplateCheck = {
     const buckets = dataBuckets(set);
     if (buckets.length === 0) return fail('no data bucket');
     const problems = buckets.flatMap((b) => {
-      const rules = (b.props.LifecycleConfiguration?.Rules ?? []) as any[];
+      const rules = (b.props.LifecycleConfiguration?.Rules ?? []) as Json[];
       const rule = rules.find((r) => r.Status === 'Enabled' && r.NoncurrentVersionExpiration);
       const days = rule?.NoncurrentVersionExpiration?.NoncurrentDays;
       return days === DAYS

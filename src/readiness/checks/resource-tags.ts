@@ -1,5 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { allResources, ownStacks } from '../template-set.ts';
+import { allResources, type Json, ownStacks } from '../template-set.ts';
 
 export const resourceTags: TemplateCheck = {
   id: 'resource-tags',
@@ -11,7 +11,7 @@ export const resourceTags: TemplateCheck = {
       Array.isArray(r.props.Tags),
     );
     if (tagged.length === 0) return fail('no tagged resource');
-    const has = (tags: any[], key: string, value: string) =>
+    const has = (tags: Json[], key: string, value: string) =>
       tags.some((t) => t.Key === key && t.Value === value);
     const missing = tagged.filter(
       (r) => !has(r.props.Tags, 'Application', 'AgenticAI') || !has(r.props.Tags, 'Environment', set.env),

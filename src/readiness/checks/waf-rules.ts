@@ -1,5 +1,5 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { resourcesOf } from '../template-set.ts';
+import { type Json, resourcesOf } from '../template-set.ts';
 
 const REQUIRED_GROUPS = {
   AWSManagedRulesAmazonIpReputationList: 'known malicious IPs',
@@ -17,7 +17,7 @@ export const wafRules: TemplateCheck = {
     const acls = resourcesOf(set, 'AWS::WAFv2::WebACL');
     if (acls.length === 0) return fail('no web ACL');
     const problems = acls.flatMap((acl) => {
-      const rules = (acl.props.Rules ?? []) as any[];
+      const rules = (acl.props.Rules ?? []) as Json[];
       const missing = Object.keys(REQUIRED_GROUPS).filter((group) => {
         const rule = rules.find((r) => r.Statement?.ManagedRuleGroupStatement?.Name === group);
         // A group overridden to Count only observes: it does not block.
