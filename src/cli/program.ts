@@ -4,6 +4,7 @@ import { registerAlarms } from './commands/alarms.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
+import { registerReadiness } from './commands/readiness.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, reportFailure } from './errors.ts';
 
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerDlq(program);
   registerAlarms(program);
   registerCost(program);
+  registerReadiness(program);
   return program;
 }
 

@@ -1,0 +1,27 @@
+import { fail, pass, type TemplateCheck } from '../check.ts';
+import { referencedIds, resourcesOf, text } from '../template-set.ts';
+
+export const alertTopics: TemplateCheck = {
+  id: 'alert-topics',
+  requirements: ['C3'],
+  description:
+    'a general and a critical topic; critical alarms notify the critical one, warnings the general one',
+  run(set) {
+    const topic = (kind: string) =>
+      resourcesOf(set, 'AWS::SNS::Topic').find((t) => t.props.TopicName === `agenticai-${set.env}-${kind}`);
+    const general = topic('general');
+    const critical = topic('critical');
+    if (!general || !critical)
+      return fail(`missing topic agenticai-${set.env}-${general ? 'critical' : 'general'}`);
+    const misrouted = resourcesOf(set, 'AWS::CloudWatch::Alarm')
+      .filter((a) => String(a.props.AlarmName).startsWith(`agenticai-${set.env}-`))
+      .filter((a) => {
+        const severity = text(a.props.AlarmDescription).match(/^\[(warning|critical)\]/)?.[1];
+        const wanted = severity === 'critical' ? critical.logicalId : general.logicalId;
+        return !referencedIds(a.props.AlarmActions).includes(wanted);
+      });
+    return misrouted.length > 0
+      ? fail(`alarms on the wrong topic: ${misrouted.map((a) => a.props.AlarmName).join(', ')}`)
+      : pass(`${general.props.TopicName} (warnings), ${critical.props.TopicName} (critical)`);
+  },
+};

@@ -1,0 +1,198 @@
+import type { CheckResult, TemplateCheck } from './check.ts';
+import { TEMPLATE_CHECKS } from './checks/index.ts';
+import type { LiveCheck, LiveContext } from './live/context.ts';
+import { cell } from './render-requirements.ts';
+import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
+import type { TemplateSet } from './template-set.ts';
+import type { TestEvidence, TestIndex } from './test-report.ts';
+
+export type RequirementStatus = 'pass' | 'fail' | 'not applicable' | 'not built' | 'no evidence';
+
+export interface CheckOutcome extends CheckResult {
+  check: string;
+  description: string;
+}
+
+export interface RequirementReport {
+  id: string;
+  title: string;
+  status: RequirementStatus;
+  checks: CheckOutcome[];
+  /** Absent when no test report was given. */
+  tests?: Omit<TestEvidence, 'failures'> & { failures: string[] };
+  notBuilt?: string;
+}
+
+export interface ReadinessReport {
+  env: string;
+  requirements: RequirementReport[];
+  summary: Record<RequirementStatus, number>;
+  /** Tests of the report naming no requirement ID; absent without a test report. */
+  unmappedTests?: number;
+  ok: boolean;
+}
+
+export interface LiveOutcome extends CheckOutcome {
+  requirements: readonly string[];
+}
+
+/** Runs the live checks one after another (a handful of read-only calls each); a throw is a failure. */
+export async function runLiveChecks(
+  ctx: LiveContext,
+  checks: readonly LiveCheck[],
+  only?: readonly string[],
+): Promise<LiveOutcome[]> {
+  const outcomes: LiveOutcome[] = [];
+  for (const check of checks.filter((c) => !only || c.requirements.some((r) => only.includes(r)))) {
+    let result: CheckResult;
+    try {
+      result = await check.run(ctx);
+    } catch (error) {
+      result = { status: 'fail', evidence: `check crashed: ${(error as Error).message}` };
+    }
+    outcomes.push({
+      check: check.id,
+      description: check.description,
+      requirements: check.requirements,
+      ...result,
+    });
+  }
+  return outcomes;
+}
+
+/** A check that throws is a failed check that says why, never a crashed report. */
+function runCheck(check: TemplateCheck, set: TemplateSet): CheckOutcome {
+  try {
+    return { check: check.id, description: check.description, ...check.run(set) };
+  } catch (error) {
+    return {
+      check: check.id,
+      description: check.description,
+      status: 'fail',
+      evidence: `check crashed: ${(error as Error).message}`,
+    };
+  }
+}
+
+export function statusOf(
+  r: Pick<Requirement, 'notBuilt'>,
+  checks: CheckOutcome[],
+  tests?: TestEvidence,
+): RequirementStatus {
+  const checkPassed = checks.some((c) => c.status === 'pass');
+  const testPassed = (tests?.passed ?? 0) > 0;
+  const failed = checks.some((c) => c.status === 'fail') || (tests?.failed ?? 0) > 0;
+  if (r.notBuilt && !checkPassed && !testPassed) return 'not built';
+  if (failed) return 'fail';
+  if (checkPassed || testPassed) return 'pass';
+  if (checks.length > 0) return 'not applicable';
+  return 'no evidence';
+}
+
+/**
+ * The readiness of one environment: every requirement with the template checks that prove it and,
+ * when a test report is given, the tests naming it. `ok` is false when a requirement fails (and,
+ * with `strict`, when one is not built or has no evidence).
+ */
+export function buildReport(
+  set: TemplateSet,
+  opts: {
+    tests?: TestIndex;
+    strict?: boolean;
+    only?: readonly string[];
+    /** Outcomes of live checks (`--live`), joined to the requirements they name. */
+    live?: readonly LiveOutcome[];
+    checks?: readonly TemplateCheck[];
+  } = {},
+): ReadinessReport {
+  const wanted = (id: string) => !opts.only || opts.only.includes(id);
+  const checks = (opts.checks ?? TEMPLATE_CHECKS).filter((c) => c.requirements.some(wanted));
+  const outcomes = new Map(checks.map((c) => [c.id, runCheck(c, set)]));
+  const requirements = REQUIREMENT_GROUPS.flatMap((g) =>
+    (g.requirements as readonly Requirement[])
+      .filter((r) => wanted(r.id))
+      .map((r): RequirementReport => {
+        const mine = [
+          ...checks
+            .filter((c) => (c.requirements as readonly string[]).includes(r.id))
+            .map((c) => outcomes.get(c.id)!),
+          ...(opts.live ?? [])
+            .filter((o) => o.requirements.includes(r.id))
+            .map(({ requirements: _, ...o }) => o),
+        ];
+        const tests = opts.tests
+          ? (opts.tests.byRequirement.get(r.id) ?? { passed: 0, failed: 0, skipped: 0, failures: [] })
+          : undefined;
+        return {
+          id: r.id,
+          title: r.title,
+          status: statusOf(r, mine, tests),
+          checks: mine,
+          ...(tests && { tests }),
+          ...(r.notBuilt && { notBuilt: r.notBuilt }),
+        };
+      }),
+  );
+  const summary: Record<RequirementStatus, number> = {
+    pass: 0,
+    fail: 0,
+    'not applicable': 0,
+    'not built': 0,
+    'no evidence': 0,
+  };
+  for (const r of requirements) summary[r.status] += 1;
+  const blocking: RequirementStatus[] = opts.strict ? ['fail', 'not built', 'no evidence'] : ['fail'];
+  return {
+    env: set.env,
+    requirements,
+    summary,
+    ...(opts.tests && { unmappedTests: opts.tests.unmapped }),
+    ok: requirements.every((r) => !blocking.includes(r.status)),
+  };
+}
+
+const testsText = (t: RequirementReport['tests']) =>
+  t === undefined
+    ? ''
+    : `${t.passed} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}`;
+
+/** One line of evidence per requirement: the checks, then the tests, then what is not built. */
+export function evidenceLines(r: RequirementReport): string[] {
+  return [
+    ...r.checks.map(
+      (c) => `${c.check}: ${c.status === 'pass' ? '' : `${c.status.toUpperCase()}: `}${c.evidence}`,
+    ),
+    ...(r.tests ? [`tests: ${testsText(r.tests)}`, ...r.tests.failures.map((f) => `failed: ${f}`)] : []),
+    ...(r.notBuilt ? [`not built: ${r.notBuilt}`] : []),
+  ];
+}
+
+export function summaryLine(report: ReadinessReport): string {
+  const s = report.summary;
+  return `${report.env}: ${s.pass} pass, ${s.fail} fail, ${s['not applicable']} not applicable, ${s['not built']} not built, ${s['no evidence']} no evidence${report.unmappedTests !== undefined ? `; ${report.unmappedTests} tests name no requirement ID` : ''}`;
+}
+
+/** docs/READINESS.md and `--format md`: deterministic, no dates or paths. */
+export function renderMarkdown(report: ReadinessReport): string {
+  const lines = [
+    `# Readiness: ${report.env}`,
+    '',
+    '<!-- Generated by `npm run docs` (agenticai readiness --format md, offline); do not edit. -->',
+    '',
+    `Every requirement of [REQUIREMENTS.md](REQUIREMENTS.md) with the automated evidence for the`,
+    `\`${report.env}\` environment: checks on the synthesized CloudFormation templates (src/readiness/checks/).`,
+    'Requirements proved by behaviour rather than by a resource show "no evidence" here; pass a test',
+    'report (`npx vitest run --reporter=json --outputFile=report.json`, then',
+    '`npx agenticai readiness --tests report.json`) to count the tests that name each ID.',
+    '',
+    `**${summaryLine(report)}**`,
+    '',
+    '| ID | Requirement | Status | Evidence |',
+    '|---|---|---|---|',
+    ...report.requirements.map(
+      (r) => `| ${r.id} | ${cell(r.title)} | ${r.status} | ${cell(evidenceLines(r).join('<br>')) || '—'} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
