@@ -209,7 +209,7 @@ export class PipelineService {
       });
       throw error;
     }
-    this.metrics.count('StageDeferrals', { stage: message.stage });
+    this.metrics.count(METRIC.StageDeferrals, { stage: message.stage });
     this.logger.warn('stage deferred: infrastructure unavailable', { event: 'stage_deferred', ...log });
     return 'deferred' as const;
   }

@@ -2,7 +2,12 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
-import { ALARM_CATALOG, type AlarmSpec, parseAlarmName, renderAlarm } from '../../observability/alarm-catalog.ts';
+import {
+  ALARM_CATALOG,
+  type AlarmSpec,
+  parseAlarmName,
+  renderAlarm,
+} from '../../observability/alarm-catalog.ts';
 import { sampleAlarmMessage, sampleResource, sampleTarget } from '../../observability/sample-alarm.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
