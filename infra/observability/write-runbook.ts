@@ -15,7 +15,7 @@ export function generateRunbook(): string {
   try {
     for (const key of Object.keys(process.env)) if (key.startsWith('AGENTICAI_')) delete process.env[key];
     process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:bundling-stacks': [] });
-    const environments = loadEnvironments();
+    const environments = loadEnvironments(process.env, { offline: true });
     const { app } = buildApp(environments);
     const monitors = app.node.findAll().filter((c): c is Monitoring => c instanceof Monitoring);
     return renderRunbook(

@@ -28,7 +28,7 @@ export async function synthesizeTemplates(): Promise<StackTemplate[]> {
     'aws:cdk:bundling-stacks': [],
   });
   try {
-    const assembly = buildApp(loadEnvironments(), { outdir }).app.synth();
+    const assembly = buildApp(loadEnvironments(process.env, { offline: true }), { outdir }).app.synth();
     return assembly.stacks
       .map((s) => ({ stackName: s.stackName, template: s.template as CfnTemplate }))
       .sort((a, b) => a.stackName.localeCompare(b.stackName));

@@ -34,7 +34,7 @@ describe('R10 the runbook is generated from the catalog, the saved queries and t
   );
 
   it('changing a threshold changes the runbook (nothing restated by hand)', () => {
-    const envs = loadEnvironments().map((config) => ({
+    const envs = loadEnvironments(process.env, { offline: true }).map((config) => ({
       config,
       alarms: ALARM_CATALOG.map((spec) =>
         renderAlarm(
