@@ -51,6 +51,7 @@ async function listeningTcpPorts(pid: number): Promise<number[]> {
 
 const project = { name: 'Private', type: 'library', description: 'modes on disk' };
 
+// Each test starts real server and CLI processes (several seconds each on a busy 2-core machine).
 describe('private data dir (issue 19)', () => {
   it('directories 0700 and files 0600 after start, after CLI use with and without a server; a loose data dir is tightened', async () => {
     const dir = await dataDir();
@@ -87,7 +88,7 @@ describe('private data dir (issue 19)', () => {
     const made = await runCli(['keys', 'create', '--name', 'offline', '--json'], { AGENTICAI_DATA_DIR: dir });
     expect(made.code, made.stderr).toBe(0);
     expect(await loosePaths(dir)).toEqual([]);
-  });
+  }, 120_000);
 
   it('the embedded store listens only on a socket in the data dir: no TCP port but the API; the socket is owner-only', async () => {
     const dir = await dataDir();
@@ -124,7 +125,7 @@ describe('private data dir (issue 19)', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
 
   it('a data dir too deep for a socket path puts the socket in a private temp dir, shared with the CLI and removed at stop', async () => {
     const dir = join(await dataDir(), 'a-rather-long-directory-name-'.repeat(4), 'data');
@@ -144,7 +145,7 @@ describe('private data dir (issue 19)', () => {
       expect(await server.stop()).toBe(0);
     }
     await expect(lstat(socketDir)).rejects.toThrow(/ENOENT/);
-  });
+  }, 120_000);
 
   // Needs root to act as another user; CI machines and this suite's reference machine run as root.
   it.skipIf(process.getuid?.() !== 0)(
@@ -171,6 +172,7 @@ describe('private data dir (issue 19)', () => {
         await server.stop();
       }
     },
+    120_000,
   );
 
   it('the server and the CLI started at the same instant both succeed, or one says the store is in use (5 rounds)', async () => {
@@ -215,5 +217,5 @@ describe('private data dir (issue 19)', () => {
       expect(cli.code === 0 || listening, `round ${round}: ${cli.stderr} ${err}`).toBe(true);
       if (listening) expect(code).toBe(0);
     }
-  });
+  }, 300_000);
 });
