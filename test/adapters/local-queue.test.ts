@@ -214,6 +214,23 @@ describe('local stage queue', () => {
       'dead-5',
       'doomed',
     ]);
+    // depth counts past the first 1 MB page too.
+    for (let i = 0; i < 6; i++) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            PK: 'qa',
+            SK: `waiting-${i}`,
+            body: message(`w${i}`, 'qa'),
+            receiveCount: 0,
+            visibleAt: 0,
+            pad: big,
+          },
+        }),
+      );
+    }
+    expect(await queue.depth('qa')).toBe(6);
     expect(dead.find((d) => d.body.projectId === 'doomed')).toMatchObject({
       receiveCount: 2,
       error: 'Error: stage failed',
