@@ -90,6 +90,7 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
       requireHostHeader: false,
     },
     (req: IncomingMessage, res: ServerResponse) => {
+      spoke.add(req.socket);
       open.add(res);
       res.once('close', () => open.delete(res));
       res.once('finish', () => {
@@ -116,6 +117,16 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
     },
   );
   server.maxConnections = config.http.maxConnections;
+  // Node's headers timeout starts with the first byte of a request; a connection that never
+  // sends one would be held forever. Close it after the same time.
+  const spoke = new WeakSet<Socket>();
+  server.on('connection', (socket: Socket) => {
+    const timer = setTimeout(() => {
+      if (!spoke.has(socket) && socket.bytesRead === 0) socket.destroy();
+    }, config.http.headersTimeoutMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
     answerClientError(error, socket, logger),
   );

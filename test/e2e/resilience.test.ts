@@ -50,7 +50,10 @@ async function fill(dir: string) {
   }
 }
 
-/** Polls `check` until it returns a value; the bound only catches a hang, it is not a speed target. */
+/**
+ * Polls `check` until it returns a value. The bound only turns a hang into a failure: it is far
+ * above what any step needs, and the tests' test timeouts are above it (several server starts).
+ */
 async function until<T>(check: () => Promise<T | undefined>, what: string, boundMs = 120_000): Promise<T> {
   const deadline = Date.now() + boundMs;
   for (;;) {
@@ -146,7 +149,45 @@ describe('issue 19: malformed HTTP and connection limits', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
+
+  it('out of file descriptors (ulimit -n 256, 600 idle connections): the server stays up and serves again by itself', async () => {
+    const server = await startServer(
+      {
+        AGENTICAI_DATA_DIR: await dataDir(),
+        HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+        // Above what the descriptors allow, so the kernel limit is what runs out.
+        HTTP_MAX_CONNECTIONS: '1000',
+      },
+      { maxOpenFiles: 256 },
+    );
+    try {
+      const { port } = new URL(server.url);
+      const sockets = Array.from({ length: 600 }, () => {
+        const socket = connect(Number(port), '127.0.0.1').resume();
+        return new Promise<void>((r) => {
+          socket.on('error', () => r());
+          socket.on('close', () => r());
+        });
+      });
+      // While they are open, requests get an answer or a refused connection, never a dead server.
+      const during = await fetch(`${server.url}/health`, { headers: { 'x-api-key': server.bootstrapKey! } })
+        .then((r) => r.status)
+        .catch(() => 'refused');
+      expect([200, 503, 'refused']).toContain(during);
+      // The server closes them all (over the limit at once, the rest by the headers timeout).
+      await Promise.all(sockets);
+      expect(server.child.exitCode).toBeNull();
+      const { post } = api(server, server.bootstrapKey!);
+      const after = await until(async () => {
+        const res = await post(project('after EMFILE')).catch(() => undefined);
+        return res?.status === 202 ? res : undefined;
+      }, 'a create to succeed once descriptors are free');
+      expect(after.status).toBe(202);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 120_000);
 
   it('SIGTERM answers every request already received, with Connection: close, and closes idle connections cleanly', async () => {
     const server = await startServer({ AGENTICAI_DATA_DIR: await dataDir() });
@@ -193,7 +234,7 @@ describe('issue 19: malformed HTTP and connection limits', () => {
     }
     expect(await idle.closed).toMatch(/^HTTP\/1\.1 200/);
     expect(await exit).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe('issue 19: start-up order', () => {
@@ -226,7 +267,7 @@ describe('issue 19: start-up order', () => {
     expect(unusable.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/data dir .* is not writable/),
     ]);
-  });
+  }, 180_000);
 });
 
 describe('issue 19: running out of disk', () => {
