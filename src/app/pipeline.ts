@@ -190,7 +190,6 @@ export class PipelineService {
       });
       throw error;
     }
-    this.metrics.count('StageDeferrals', { stage: message.stage });
     this.logger.warn('stage deferred: infrastructure unavailable', { event: 'stage_deferred', ...log });
     return 'deferred' as const;
   }
