@@ -24,7 +24,9 @@ afterAll(async () => {
 
 describe('local artifact store on a full disk (issue 19)', () => {
   it.skipIf(!mounted)(
-    'a write that does not fit fails with a dependency error and leaves nothing half-written; the old version survives',
+    `a write that does not fit fails with a dependency error and leaves nothing half-written; the old version survives${
+      mounted ? '' : ' (skipped: mounting a small tmpfs needs root with CAP_SYS_ADMIN)'
+    }`,
     async () => {
       const store = new FileArtifactStore(root);
       const tooBig = Buffer.alloc(2 * 1024 * 1024, 'x');

@@ -35,7 +35,9 @@ const canMount = await (async () => {
     return false;
   }
 })();
-const NEEDS_TMPFS = 'needs root and tmpfs to make a small real file system (runs in CI as root)';
+/** The title of a test that needs a tmpfs, saying why when it is skipped. */
+const tmpfsTitle = (title: string) =>
+  canMount ? title : `${title} (skipped: mounting a small tmpfs needs root with CAP_SYS_ADMIN)`;
 
 /** Fills the file system holding `dir` until the kernel says ENOSPC. */
 async function fill(dir: string) {
@@ -127,6 +129,7 @@ describe('issue 19: malformed HTTP and connection limits', () => {
     const server = await startServer({
       AGENTICAI_DATA_DIR: await dataDir(),
       HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '2',
       HTTP_MAX_CONNECTIONS: '5',
     });
     try {
@@ -139,6 +142,15 @@ describe('issue 19: malformed HTTP and connection limits', () => {
       expectJsonError(await raw(server.url, 'GET /health HTTP/1.1\r\n\r\n'), 400, 'bad_request');
       // Headers that never finish: answered 408 when the headers timeout passes.
       expectJsonError(await raw(server.url, 'GET /health HTTP/1.1\r\nHost: x\r\n'), 408, 'request_timeout');
+      // A body that never finishes: answered 408 when the request timeout passes.
+      expectJsonError(
+        await raw(
+          server.url,
+          `POST /api/projects HTTP/1.1\r\nHost: x\r\nX-API-Key: ${server.bootstrapKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`,
+        ),
+        408,
+        'request_timeout',
+      );
 
       // 20 connections that send nothing: over the cap they are closed at once, the rest time out.
       const idle = await Promise.all(Array.from({ length: 20 }, () => raw(server.url, '')));
@@ -272,7 +284,9 @@ describe('issue 19: start-up order', () => {
 
 describe('issue 19: running out of disk', () => {
   it.skipIf(!canMount)(
-    'a full disk is 503 + Retry-After, reads keep working, nothing acknowledged is lost, no stage attempt is spent, and it recovers by itself',
+    tmpfsTitle(
+      'a full disk is 503 + Retry-After, reads keep working, nothing acknowledged is lost, no stage attempt is spent, and it recovers by itself',
+    ),
     async () => {
       const dir = await dataDir();
       mountTmpfs(dir, '16m');
