@@ -181,11 +181,9 @@ export class PipelineService {
       reason,
     };
     try {
-      const released: Project = {
-        ...before,
-        version: claimed.version + 1,
-        updatedAt: this.clock.now().toISOString(),
-      };
+      // `updatedAt` stays as it was: a long outage keeps the project's age, so StuckProjects
+      // reports it and the sweeper re-queues it, instead of each retry making it look fresh.
+      const released: Project = { ...before, version: claimed.version + 1 };
       let stage: Stage | undefined = message.stage;
       if (!(await this.repo.save({ project: released }, claimed.version))) {
         // The stage had already completed (its next message is what failed) or was taken over:
@@ -209,7 +207,6 @@ export class PipelineService {
       });
       throw error;
     }
-    this.metrics.count(METRIC.StageDeferrals, { stage: message.stage });
     this.logger.warn('stage deferred: infrastructure unavailable', { event: 'stage_deferred', ...log });
     return 'deferred' as const;
   }

@@ -70,6 +70,9 @@ async function checkDataDir(dataDir: string) {
 let stopping = false;
 /** Responses under way, so shutdown can end their connections once they are answered. */
 const open = new Set<ServerResponse>();
+/** Connections that have sent a request; the others (`silent`) have nothing to answer. */
+const spoke = new WeakSet<Socket>();
+const silent = new Set<Socket>();
 
 /**
  * The HTTP server around the app, with Node's limits made explicit: header, request and
@@ -90,11 +93,11 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
       requireHostHeader: false,
     },
     (req: IncomingMessage, res: ServerResponse) => {
+      spoke.add(req.socket);
+      silent.delete(req.socket);
       open.add(res);
       res.once('close', () => open.delete(res));
-      res.once('finish', () => {
-        if (stopping) setImmediate(() => server.closeIdleConnections());
-      });
+      // While stopping, every answer closes its connection.
       if (stopping) res.shouldKeepAlive = false;
       if (!req.headers.host) {
         // HTTP/1.0 may omit Host (RFC 9112 §3.2 requires it from 1.1 on): route it as our own.
@@ -116,6 +119,19 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
     },
   );
   server.maxConnections = config.http.maxConnections;
+  // Node's headers timeout starts with the first byte of a request; a connection that never
+  // sends one would be held forever. Close it after the same time.
+  server.on('connection', (socket: Socket) => {
+    silent.add(socket);
+    const timer = setTimeout(() => {
+      if (!spoke.has(socket) && socket.bytesRead === 0) socket.destroy();
+    }, config.http.headersTimeoutMs);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      silent.delete(socket);
+    });
+  });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) =>
     answerClientError(error, socket, logger),
   );
@@ -172,9 +188,11 @@ function listenError(error: NodeJS.ErrnoException, config: RuntimeConfig): Error
 
 /**
  * SIGTERM/SIGINT: stop accepting connections and answer every request already received. Node's
- * own server.close() drops idle keep-alive connections at once, which resets a request whose
- * bytes have arrived but not yet been read; instead, idle connections close after the current
- * event-loop turn has read what arrived, and busy ones right after their response.
+ * own server.close() drops idle keep-alive connections at once, which resets a request a client
+ * has just sent on one (its bytes arrived but were not read yet). Instead, every answer from now
+ * on closes its connection, idle keep-alive connections close at their keep-alive timeout as
+ * always (a request arriving before that is answered), and connections that never sent a byte
+ * close at once. The process exits when the last connection is gone.
  */
 function installShutdown(server: Server, config: RuntimeConfig, runtime: LocalRuntime) {
   const { logger } = runtime;
@@ -193,7 +211,10 @@ function installShutdown(server: Server, config: RuntimeConfig, runtime: LocalRu
       logger.info('stopped', { event: 'server_stopped' });
       process.exit(0);
     });
-    setImmediate(() => server.closeIdleConnections());
+    // After this turn has read whatever already arrived, a connection still silent has nothing to answer.
+    setImmediate(() => {
+      for (const socket of silent) if (socket.bytesRead === 0) socket.destroy();
+    });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -67,13 +67,6 @@ export const METRICS = {
     dimensions: { stage: STAGES },
     source: 'src/app/pipeline.ts',
   },
-  /** A stage put off because the store or artifact store was unavailable (no attempt spent). */
-  StageDeferrals: {
-    emittedBy: ['worker'],
-    unit: 'Count',
-    dimensions: { stage: STAGES },
-    source: 'src/app/pipeline.ts',
-  },
   StageDuration: {
     emittedBy: ['worker'],
     unit: 'Milliseconds',

@@ -35,7 +35,9 @@ const canMount = await (async () => {
     return false;
   }
 })();
-const NEEDS_TMPFS = 'needs root and tmpfs to make a small real file system (runs in CI as root)';
+/** The title of a test that needs a tmpfs, saying why when it is skipped. */
+const tmpfsTitle = (title: string) =>
+  canMount ? title : `${title} (skipped: mounting a small tmpfs needs root with CAP_SYS_ADMIN)`;
 
 /** Fills the file system holding `dir` until the kernel says ENOSPC. */
 async function fill(dir: string) {
@@ -50,7 +52,10 @@ async function fill(dir: string) {
   }
 }
 
-/** Polls `check` until it returns a value; the bound only catches a hang, it is not a speed target. */
+/**
+ * Polls `check` until it returns a value. The bound only turns a hang into a failure: it is far
+ * above what any step needs, and the tests' test timeouts are above it (several server starts).
+ */
 async function until<T>(check: () => Promise<T | undefined>, what: string, boundMs = 120_000): Promise<T> {
   const deadline = Date.now() + boundMs;
   for (;;) {
@@ -124,6 +129,7 @@ describe('issue 19: malformed HTTP and connection limits', () => {
     const server = await startServer({
       AGENTICAI_DATA_DIR: await dataDir(),
       HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '2',
       HTTP_MAX_CONNECTIONS: '5',
     });
     try {
@@ -136,6 +142,15 @@ describe('issue 19: malformed HTTP and connection limits', () => {
       expectJsonError(await raw(server.url, 'GET /health HTTP/1.1\r\n\r\n'), 400, 'bad_request');
       // Headers that never finish: answered 408 when the headers timeout passes.
       expectJsonError(await raw(server.url, 'GET /health HTTP/1.1\r\nHost: x\r\n'), 408, 'request_timeout');
+      // A body that never finishes: answered 408 when the request timeout passes.
+      expectJsonError(
+        await raw(
+          server.url,
+          `POST /api/projects HTTP/1.1\r\nHost: x\r\nX-API-Key: ${server.bootstrapKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`,
+        ),
+        408,
+        'request_timeout',
+      );
 
       // 20 connections that send nothing: over the cap they are closed at once, the rest time out.
       const idle = await Promise.all(Array.from({ length: 20 }, () => raw(server.url, '')));
@@ -146,10 +161,52 @@ describe('issue 19: malformed HTTP and connection limits', () => {
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000);
+
+  it('out of file descriptors (ulimit -n 256, 600 idle connections): the server stays up and serves again by itself', async () => {
+    const server = await startServer(
+      {
+        AGENTICAI_DATA_DIR: await dataDir(),
+        HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+        // Above what the descriptors allow, so the kernel limit is what runs out.
+        HTTP_MAX_CONNECTIONS: '1000',
+      },
+      { maxOpenFiles: 256 },
+    );
+    try {
+      const { port } = new URL(server.url);
+      const sockets = Array.from({ length: 600 }, () => {
+        const socket = connect(Number(port), '127.0.0.1').resume();
+        return new Promise<void>((r) => {
+          socket.on('error', () => r());
+          socket.on('close', () => r());
+        });
+      });
+      // While they are open, requests get an answer or a refused connection, never a dead server.
+      const during = await fetch(`${server.url}/health`, { headers: { 'x-api-key': server.bootstrapKey! } })
+        .then((r) => r.status)
+        .catch(() => 'refused');
+      expect([200, 503, 'refused']).toContain(during);
+      // The server closes them all (over the limit at once, the rest by the headers timeout).
+      await Promise.all(sockets);
+      expect(server.child.exitCode).toBeNull();
+      const { post } = api(server, server.bootstrapKey!);
+      const after = await until(async () => {
+        const res = await post(project('after EMFILE')).catch(() => undefined);
+        return res?.status === 202 ? res : undefined;
+      }, 'a create to succeed once descriptors are free');
+      expect(after.status).toBe(202);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }, 120_000);
 
   it('SIGTERM answers every request already received, with Connection: close, and closes idle connections cleanly', async () => {
-    const server = await startServer({ AGENTICAI_DATA_DIR: await dataDir() });
+    // Idle keep-alive connections close at their keep-alive timeout during shutdown.
+    const server = await startServer({
+      AGENTICAI_DATA_DIR: await dataDir(),
+      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
+    });
     const { port } = new URL(server.url);
     const body = JSON.stringify(project('Shutdown'));
     const open = async () => {
@@ -193,7 +250,7 @@ describe('issue 19: malformed HTTP and connection limits', () => {
     }
     expect(await idle.closed).toMatch(/^HTTP\/1\.1 200/);
     expect(await exit).toBe(0);
-  });
+  }, 120_000);
 });
 
 describe('issue 19: start-up order', () => {
@@ -226,12 +283,14 @@ describe('issue 19: start-up order', () => {
     expect(unusable.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/data dir .* is not writable/),
     ]);
-  });
+  }, 180_000);
 });
 
 describe('issue 19: running out of disk', () => {
   it.skipIf(!canMount)(
-    'a full disk is 503 + Retry-After, reads keep working, nothing acknowledged is lost, no stage attempt is spent, and it recovers by itself',
+    tmpfsTitle(
+      'a full disk is 503 + Retry-After, reads keep working, nothing acknowledged is lost, no stage attempt is spent, and it recovers by itself',
+    ),
     async () => {
       const dir = await dataDir();
       mountTmpfs(dir, '16m');

@@ -22,8 +22,16 @@ export async function tempDataDir(): Promise<string> {
 }
 
 /** Starts the server exactly as `npm start` does, on a free port, and waits until it listens. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['bin/agenticai-server.mjs'], {
+export async function startServer(
+  env: Record<string, string>,
+  opts: { maxOpenFiles?: number } = {},
+): Promise<ServerProcess> {
+  const args = ['bin/agenticai-server.mjs'];
+  // `ulimit -n` for the server alone, to run it out of file descriptors.
+  const [command, argv] = opts.maxOpenFiles
+    ? ['/bin/sh', ['-c', `ulimit -n ${opts.maxOpenFiles} && exec "$0" "$@"`, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
