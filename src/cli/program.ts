@@ -5,6 +5,7 @@ import { ConfigError } from '../config.ts';
 import { VERSION } from '../version.ts';
 import { registerAlarms } from './commands/alarms.ts';
 import { registerCost } from './commands/cost.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerStatus } from './commands/status.ts';
@@ -43,6 +44,7 @@ export function createProgram(): Command {
   registerDlq(program);
   registerAlarms(program);
   registerCost(program);
+  registerDoctor(program);
   return program;
 }
 

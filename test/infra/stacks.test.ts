@@ -21,7 +21,10 @@ let outdir: string;
 const templates: Record<string, Template> = {};
 
 beforeAll(() => {
-  synth = synthesizeFromEnv({ AGENTICAI_ACCOUNT: '111111111111', AGENTICAI_ADMIN_EMAILS: ADMIN }, { bundle: true });
+  synth = synthesizeFromEnv(
+    { AGENTICAI_ACCOUNT: '111111111111', AGENTICAI_ADMIN_EMAILS: ADMIN },
+    { bundle: true },
+  );
   ({ built, outdir, synthError } = synth);
   Object.assign(templates, synth.templates);
 }, 120_000);
