@@ -997,6 +997,12 @@ describe('deployment settings (issue 11)', () => {
     expect(JSON.stringify(Object.values(templates).map((x) => x.toJSON()))).not.toMatch(/github\.com/);
   });
 
+  it('the environment stack outputs the API URL that npm run deploy prints', () => {
+    const outputs = t('agenticai-staging').toJSON().Outputs as Record<string, { Value: unknown }>;
+    const endpoint = Object.entries(outputs).find(([key]) => /Endpoint/.test(key));
+    expect(text(endpoint![1].Value)).toMatch(/^https:\/\/<ref>\.execute-api\.us-east-1\.<ref>\/<ref>\/$/);
+  });
+
   it('no source maps in the deployed bundles unless configured', () => {
     for (const fn of resources(t('agenticai-production'), 'AWS::Lambda::Function'))
       expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
