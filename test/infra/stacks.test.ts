@@ -434,6 +434,43 @@ describe('optional custom domain', () => {
   }, 60_000);
 });
 
+describe('opt-in settings (issue 11)', () => {
+  it('reserved concurrency, table deletion protection and source maps only when an environment opts in', () => {
+    const config = parseEnvironment({
+      name: 'production',
+      account: '123456789012',
+      region: 'eu-west-1',
+      adminEmails: [ADMIN],
+      api: { reservedConcurrency: 50 },
+      tableDeletionProtection: true,
+      sourceMaps: true,
+      bedrockModelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-optin-'));
+    try {
+      const { stacks } = buildApp([config], { outdir: dir, context: NO_BUNDLING });
+      const template = Template.fromStack(stacks[0]!);
+      const functions = resources(template, 'AWS::Lambda::Function');
+      const api = functions.find(
+        (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'agenticai-api',
+      )!;
+      expect(api.Properties.ReservedConcurrentExecutions).toBe(50);
+      for (const fn of functions)
+        expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      const data = resources(template, 'AWS::DynamoDB::GlobalTable').find(
+        (r) => r.Properties.TableName === 'agenticai-production-data',
+      )!;
+      expect(data.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+      // A plain model id: the foundation model in the environment's region only, no profile.
+      expect(permissions(template, 'agenticai-worker')['bedrock:InvokeModel']).toEqual([
+        'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('observability (agenticai-production)', () => {
   const template = () => t('agenticai-production');
   const alarms = () =>
