@@ -944,7 +944,7 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
     expect(permissions(template(), 'agenticai-api')).toEqual(
       sorted({
         ...base('ApiFunctionLogs'),
-        'dynamodb:GetItem': [COUNTERS, DATA].sort(),
+        'dynamodb:GetItem': [DATA],
         'dynamodb:PutItem': [DATA],
         'dynamodb:Query': [DATA, `${DATA}/index/*`],
         'dynamodb:UpdateItem': [COUNTERS, DATA].sort(),
@@ -956,7 +956,7 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
     );
   });
 
-  it('the worker: project state, artifact writes, next-stage messages, its queues, the model', () => {
+  it('the worker: project state, earlier artifacts read and its own written, next-stage messages, its queues, the model', () => {
     const perms = permissions(template(), 'agenticai-worker');
     const { 'bedrock:InvokeModel': bedrock, ...rest } = perms;
     expect(rest).toEqual(
@@ -965,6 +965,8 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
         ...consume,
         'dynamodb:GetItem': [DATA],
         'dynamodb:PutItem': [DATA],
+        's3:GetObject': [OBJECTS],
+        's3:ListBucket': ['<Artifacts.Arn>'],
         's3:PutObject': [OBJECTS],
         'sqs:SendMessage': QUEUES,
       }),
