@@ -297,20 +297,23 @@ export class AgenticAiStack extends Stack {
     const objects = this.artifacts.bucket.arnForObjects('projects/*');
     const stageQueues = STAGES.map((stage) => this.queues.queues[stage].queueArn);
 
-    // API: keys, clients, projects, idempotency and audit items; rate windows; artifact reads;
+    // API: keys, clients, projects, idempotency and audit items; rate windows (atomic counter
+    // updates only; expired windows are DynamoDB TTL's job); artifact reads;
     // the pepper; new projects go to the first stage.
     allow(this.apiFunction, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [data]);
     allow(this.apiFunction, ['dynamodb:Query'], [data, `${data}/index/*`]);
-    allow(this.apiFunction, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [counters]);
+    allow(this.apiFunction, ['dynamodb:UpdateItem'], [counters]);
     allow(this.apiFunction, ['s3:GetObject'], [objects]);
     allow(this.apiFunction, ['s3:ListBucket'], [this.artifacts.bucket.bucketArn]);
     allow(this.apiFunction, ['secretsmanager:GetSecretValue'], [this.pepperSecret.secretArn]);
     allow(this.apiFunction, ['sqs:SendMessage'], [this.queues.queues.pm.queueArn]);
 
-    // Worker: reads and saves project state, writes artifacts, queues the next stage, calls the
-    // model (the SQS event sources add the receive/delete/visibility rights on the stage queues).
+    // Worker: reads and saves project state, reads the earlier stages' artifacts (list + get) and
+    // writes its own, queues the next stage, calls the model (the SQS event sources add the
+    // receive/delete/visibility rights on the stage queues).
     allow(this.workerFunction, ['dynamodb:GetItem', 'dynamodb:PutItem'], [data]);
-    allow(this.workerFunction, ['s3:PutObject'], [objects]);
+    allow(this.workerFunction, ['s3:GetObject', 's3:PutObject'], [objects]);
+    allow(this.workerFunction, ['s3:ListBucket'], [this.artifacts.bucket.bucketArn]);
     allow(this.workerFunction, ['sqs:SendMessage'], stageQueues);
     allow(this.workerFunction, ['bedrock:InvokeModel'], bedrockResources(this, config));
 

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAlarms } from './commands/alarms.ts';
 import { registerCost } from './commands/cost.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerReadiness } from './commands/readiness.ts';
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerAlarms(program);
   registerCost(program);
   registerReadiness(program);
+  registerDoctor(program);
   return program;
 }
 

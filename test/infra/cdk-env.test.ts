@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { apiUrl, nextSteps } from '../../infra/deploy-steps.ts';
 import { ROOT } from '../support/server-process.ts';
 
 const clean = {
@@ -59,6 +60,47 @@ describe('npm run deploy / diff wrapper', () => {
     });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/ops@example.com is a placeholder address/);
+  });
+});
+
+describe('npm run deploy runs the doctor first', () => {
+  it('stops before CDK when a check fails (no credentials here), naming --skip-doctor', () => {
+    const res = run(['deploy', '--env', 'staging'], {
+      AGENTICAI_ACCOUNT_STAGING: '123456789012',
+      AGENTICAI_ADMIN_EMAILS: 'oncall@acme-corp.com',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
+      AWS_WEB_IDENTITY_TOKEN_FILE: '',
+    });
+    expect(res.status).toBe(1);
+    expect(res.stdout).toMatch(/credentials .*fail/);
+    expect(res.stderr).toMatch(/not deploying \(fix the failed checks, or pass --skip-doctor\)/);
+    // CDK never ran: nothing was synthesized or bundled.
+    expect(res.stdout + res.stderr).not.toMatch(/Bundling|Synthesis time|agenticai-staging: deploying/);
+  });
+
+  it('ends with the API URL and the next steps', () => {
+    const outputs = {
+      'agenticai-staging': {
+        ApiEndpoint4F160690: 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/',
+        Other: 'x',
+      },
+    };
+    const url = apiUrl(outputs, 'agenticai-staging');
+    expect(url).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com/v1/');
+    const text = nextSteps('staging', 'eu-west-1', url);
+    expect(text).toContain('API: https://abc123.execute-api.eu-west-1.amazonaws.com/v1/');
+    expect(text).toMatch(/Confirm the .*Subscription Confirmation/);
+    expect(text).toContain('npx agenticai --env staging --region eu-west-1 keys create --name first-client');
+    expect(text).toContain('npx agenticai --env staging --region eu-west-1 alarms test');
+    expect(text).toContain('keys create --name canary --store-secret');
   });
 });
 

@@ -435,6 +435,43 @@ describe('optional custom domain', () => {
   }, 60_000);
 });
 
+describe('opt-in settings (issue 11)', () => {
+  it('reserved concurrency, table deletion protection and source maps only when an environment opts in', () => {
+    const config = parseEnvironment({
+      name: 'production',
+      account: '123456789012',
+      region: 'eu-west-1',
+      adminEmails: [ADMIN],
+      api: { reservedConcurrency: 50 },
+      tableDeletionProtection: true,
+      sourceMaps: true,
+      bedrockModelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-optin-'));
+    try {
+      const { stacks } = buildApp([config], { outdir: dir, context: NO_BUNDLING });
+      const template = Template.fromStack(stacks[0]!);
+      const functions = resources(template, 'AWS::Lambda::Function');
+      const api = functions.find(
+        (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'agenticai-api',
+      )!;
+      expect(api.Properties.ReservedConcurrentExecutions).toBe(50);
+      for (const fn of functions)
+        expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      const data = resources(template, 'AWS::DynamoDB::GlobalTable').find(
+        (r) => r.Properties.TableName === 'agenticai-production-data',
+      )!;
+      expect(data.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+      // A plain model id: the foundation model in the environment's region only, no profile.
+      expect(permissions(template, 'agenticai-worker')['bedrock:InvokeModel']).toEqual([
+        'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('observability (agenticai-production)', () => {
   const template = () => t('agenticai-production');
   const alarms = () =>
@@ -915,7 +952,7 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
     expect(permissions(template(), 'agenticai-api')).toEqual(
       sorted({
         ...base('ApiFunctionLogs'),
-        'dynamodb:GetItem': [COUNTERS, DATA].sort(),
+        'dynamodb:GetItem': [DATA],
         'dynamodb:PutItem': [DATA],
         'dynamodb:Query': [DATA, `${DATA}/index/*`],
         'dynamodb:UpdateItem': [COUNTERS, DATA].sort(),
@@ -927,7 +964,7 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
     );
   });
 
-  it('the worker: project state, artifact writes, next-stage messages, its queues, the model', () => {
+  it('the worker: project state, earlier artifacts read and its own written, next-stage messages, its queues, the model', () => {
     const perms = permissions(template(), 'agenticai-worker');
     const { 'bedrock:InvokeModel': bedrock, ...rest } = perms;
     expect(rest).toEqual(
@@ -936,6 +973,8 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
         ...consume,
         'dynamodb:GetItem': [DATA],
         'dynamodb:PutItem': [DATA],
+        's3:GetObject': [OBJECTS],
+        's3:ListBucket': ['<Artifacts.Arn>'],
         's3:PutObject': [OBJECTS],
         'sqs:SendMessage': QUEUES,
       }),
@@ -1003,6 +1042,12 @@ describe('deployment settings (issue 11)', () => {
     expect(descriptions.length).toBeGreaterThan(10);
     for (const d of descriptions) expect(d).toMatch(/ Runbook: docs\/RUNBOOK\.md#[a-z0-9-]+$/);
     expect(JSON.stringify(Object.values(templates).map((x) => x.toJSON()))).not.toMatch(/github\.com/);
+  });
+
+  it('the environment stack outputs the API URL that npm run deploy prints', () => {
+    const outputs = t('agenticai-staging').toJSON().Outputs as Record<string, { Value: unknown }>;
+    const endpoint = Object.entries(outputs).find(([key]) => /Endpoint/.test(key));
+    expect(text(endpoint![1].Value)).toMatch(/^https:\/\/<ref>\.execute-api\.us-east-1\.<ref>\/<ref>\/$/);
   });
 
   it('no source maps in the deployed bundles unless configured', () => {
