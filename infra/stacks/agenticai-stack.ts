@@ -16,6 +16,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
+import { SERVICES } from '../../src/observability/metrics.ts';
 import type { EnvironmentConfig } from '../config.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
@@ -108,7 +109,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: config.api.memoryMb,
       timeout: Duration.seconds(config.api.timeoutSeconds),
       environment: shared,
-      serviceName: 'agenticai-api',
+      serviceName: SERVICES.api,
       environmentName: config.name,
       reservedConcurrency: config.api.reservedConcurrency,
     });
@@ -117,7 +118,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: config.workers.memoryMb,
       timeout: workerTimeout,
       environment: shared,
-      serviceName: 'agenticai-worker',
+      serviceName: SERVICES.worker,
       environmentName: config.name,
     });
     const sweeperDlq = new Queue(this, 'SweeperDlq', {
@@ -131,7 +132,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: 256,
       timeout: Duration.seconds(60),
       environment: shared,
-      serviceName: 'agenticai-sweeper',
+      serviceName: SERVICES.sweeper,
       environmentName: config.name,
     });
 
@@ -230,7 +231,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: 256,
       timeout: Duration.seconds(30),
       environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },
-      serviceName: 'agenticai-notifier',
+      serviceName: SERVICES.notifier,
       environmentName: config.name,
       // `agenticai alarms test` reads the notifier's receipt lines from here.
       logGroupName: names.notifierLogGroup,
