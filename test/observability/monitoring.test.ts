@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_LOG_GROUPS_ENV } from '../../src/notifier/evidence.ts';
 import { ALARM_CATALOG, parseAlarmName } from '../../src/observability/alarm-catalog.ts';
 import { monitoringTemplate } from './support.ts';
+
+// Synthesizing the construct takes a while on a loaded machine: once, in a hook with its own timeout.
+beforeAll(() => {
+  monitoringTemplate();
+}, 180_000);
 
 const resources = (type: string) => {
   const { template } = monitoringTemplate();
