@@ -13,6 +13,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../src/observability/metrics.ts';
 
 export interface ServiceFunctionProps {
   /** Entry file, relative to the repository root. */
@@ -79,7 +80,7 @@ export class ServiceFunction extends Construct {
         AGENTICAI_MODE: 'aws',
         AGENTICAI_ENV: props.environmentName,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: 'AgenticAI',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...(props.sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
       },

@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import { DATA_TABLE } from '../../src/adapters/aws/tables.ts';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
+import { SERVICES } from '../../src/observability/metrics.ts';
 import { type EnvironmentConfig, profileGeography } from '../config.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
@@ -115,7 +116,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: config.api.memoryMb,
       timeout: Duration.seconds(config.api.timeoutSeconds),
       environment: shared,
-      serviceName: 'agenticai-api',
+      serviceName: SERVICES.api,
       environmentName: config.name,
       sourceMaps: config.sourceMaps,
       reservedConcurrency: config.api.reservedConcurrency,
@@ -125,7 +126,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: config.workers.memoryMb,
       timeout: workerTimeout,
       environment: shared,
-      serviceName: 'agenticai-worker',
+      serviceName: SERVICES.worker,
       environmentName: config.name,
       sourceMaps: config.sourceMaps,
     });
@@ -140,7 +141,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: 256,
       timeout: Duration.seconds(60),
       environment: shared,
-      serviceName: 'agenticai-sweeper',
+      serviceName: SERVICES.sweeper,
       environmentName: config.name,
       sourceMaps: config.sourceMaps,
     });
@@ -221,7 +222,7 @@ export class AgenticAiStack extends Stack {
       memoryMb: 256,
       timeout: Duration.seconds(30),
       environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },
-      serviceName: 'agenticai-notifier',
+      serviceName: SERVICES.notifier,
       environmentName: config.name,
       sourceMaps: config.sourceMaps,
       // `agenticai alarms test` reads the notifier's receipt lines from here.

@@ -30,6 +30,8 @@ export function createNotifier(deps: NotifierDeps) {
         state: alert.state ?? null,
         severity: alert.severity,
         topic: record.Sns.TopicArn,
+        // A composite's first triggering child: `agenticai alarms test` matches children by it.
+        triggeredBy: alert.children?.[0] ?? null,
       });
       if (alert.kind === 'unknown') {
         deps.logger.warn('unrecognised notification; posting it as is', {
@@ -54,6 +56,7 @@ export function createNotifier(deps: NotifierDeps) {
         deps.logger.info('Slack not configured; email subscribers have the alert', {
           event: 'slack_not_configured',
           alarm: alert.title,
+          triggeredBy: alert.children?.[0] ?? null,
         });
         continue;
       }
@@ -61,17 +64,27 @@ export function createNotifier(deps: NotifierDeps) {
       try {
         const res = await deps.post(url, toSlack(alert));
         if (res.ok) {
-          deps.logger.info('alert posted to Slack', { event: 'slack_posted', alarm: alert.title });
+          deps.logger.info('alert posted to Slack', {
+            event: 'slack_posted',
+            alarm: alert.title,
+            triggeredBy: alert.children?.[0] ?? null,
+          });
           continue;
         }
         status = res.status;
       } catch (error) {
-        deps.logger.error('Slack unreachable', { event: 'slack_delivery_failed', alarm: alert.title, error });
+        deps.logger.error('Slack unreachable', {
+          event: 'slack_delivery_failed',
+          alarm: alert.title,
+          triggeredBy: alert.children?.[0] ?? null,
+          error,
+        });
         throw error;
       }
       deps.logger.error('Slack refused the alert', {
         event: 'slack_delivery_failed',
         alarm: alert.title,
+        triggeredBy: alert.children?.[0] ?? null,
         status,
       });
       throw new Error(`Slack answered ${status} for ${alert.title}`);

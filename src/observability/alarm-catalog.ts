@@ -356,7 +356,7 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
     threshold: 0.8,
     unit: 'fraction',
     title: 'Concurrency above {threshold} of its limit {window}',
-    description: '{function} used more than {threshold} of its concurrency limit ({limit}) {window}.',
+    description: '{function} used more than {threshold} of its concurrency limit {window} (limit: {limit}).',
     runbook: {
       checks: ["The limit is the reserved concurrency, else the account's."],
       causes: ['Growing traffic', 'Slow invocations holding concurrency'],
@@ -489,9 +489,9 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
     comparison: 'LessThanThreshold',
     treatMissingData: 'breaching',
     missingDataReason: 'A scheduled function that does not run publishes nothing: no data is the failure.',
-    title: 'Scheduled function ran fewer than {threshold} times {window}',
+    title: 'Scheduled function invocations below {threshold} {window}',
     description:
-      'Scheduled function {function} ran fewer than {threshold} times {window}: its schedule or the function is broken.',
+      'Invocations of the scheduled function ({function}) below {threshold} {window}: its schedule or the function is broken.',
     runbook: {
       meaning: 'A heartbeat: the schedule stopped invoking the function, or its invocations never start.',
       checks: ["Is the EventBridge rule enabled? Is the schedule's DLQ (`sweeper-dlq`) filling?"],

@@ -1,5 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
@@ -7,12 +8,14 @@ import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
 
 const cw = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
+const sns = mockClient(SNSClient);
 let stdout = '';
 let stderr = '';
 
 beforeEach(() => {
   cw.reset();
   logs.reset();
+  sns.reset();
   stdout = '';
   stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -87,25 +90,58 @@ describe('agenticai alarms', () => {
     expect(await runCli(['alarms', 'render', '--alarm', 'nope'])).toBe(2);
   });
 
-  it('test --alarm sets ALARM, finds the notifier receipt, sets OK, and reports pass', async () => {
+  const topics = {
+    Topics: ['general', 'critical'].map((t) => ({
+      TopicArn: `arn:aws:sns:us-east-1:123456789012:agenticai-staging-${t}`,
+    })),
+  };
+  const confirmed = {
+    Subscriptions: [
+      {
+        Protocol: 'email',
+        SubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:agenticai-staging-critical:1',
+      },
+      {
+        Protocol: 'lambda',
+        SubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:agenticai-staging-critical:2',
+      },
+    ],
+  };
+  const line = (event: string, alarm: string, triggeredBy: string | null = null) => ({
+    message: JSON.stringify({ level: 'INFO', event, alarm, triggeredBy }),
+  });
+  const testArgs = (...rest: string[]) => [
+    '--env',
+    'staging',
+    '--region',
+    'us-east-1',
+    'alarms',
+    'test',
+    ...rest,
+    '--json',
+  ];
+
+  it('R3.4 test --alarm sets ALARM, confirms Slack (acknowledged post) and email (confirmed subscription), sets OK: pass', async () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: deployed });
     cw.on(SetAlarmStateCommand).resolves({});
-    logs.on(FilterLogEventsCommand).resolves({ events: [{ message: '{"event":"alert_received"}' }] });
-    expect(
-      await runCli([
-        '--env',
-        'staging',
-        '--region',
-        'us-east-1',
-        'alarms',
-        'test',
-        '--alarm',
-        'dlq-messages',
-        '--json',
-      ]),
-    ).toBe(0);
+    sns.on(ListTopicsCommand).resolves(topics);
+    sns.on(ListSubscriptionsByTopicCommand).resolves(confirmed);
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        line('alert_received', 'agenticai-staging-dlq-messages-pm-dlq'),
+        line('slack_posted', 'agenticai-staging-dlq-messages-pm-dlq'),
+      ],
+    });
+    expect(await runCli(testArgs('--alarm', 'dlq-messages'))).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
-      { alarm: 'agenticai-staging-dlq-messages-pm-dlq', passed: true, detail: 'notifier received the alert' },
+      {
+        alarm: 'agenticai-staging-dlq-messages-pm-dlq',
+        topic: 'agenticai-staging-critical',
+        passed: true,
+        notifier: true,
+        slack: { ok: true, detail: 'posted (acknowledged by Slack)' },
+        email: { ok: true, detail: '1 confirmed subscription' },
+      },
     ]);
     expect(
       cw
@@ -117,33 +153,78 @@ describe('agenticai alarms', () => {
     ]);
     expect(logs.commandCalls(FilterLogEventsCommand)[0]!.args[0].input).toMatchObject({
       logGroupName: '/agenticai/staging/notifier',
-      filterPattern: '{ $.event = "alert_received" && $.alarm = "agenticai-staging-dlq-messages-pm-dlq" }',
+      filterPattern:
+        '{ ($.event = "alert_received" || $.event = "slack_posted" || $.event = "slack_not_configured" || $.event = "slack_delivery_failed") && ($.alarm = "agenticai-staging-dlq-messages-pm-dlq" || $.triggeredBy = "agenticai-staging-dlq-messages-pm-dlq") }',
     });
+    expect(sns.commandCalls(ListSubscriptionsByTopicCommand)[0]!.args[0].input.TopicArn).toBe(
+      'arn:aws:sns:us-east-1:123456789012:agenticai-staging-critical',
+    );
   });
 
-  it('test reports FAIL (exit 1) when the notifier never logs the alert, and still resets the alarm', async () => {
+  it("an alarm that pages through system-health passes on the composite's lines naming it; the table names each channel", async () => {
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: deployed });
     cw.on(SetAlarmStateCommand).resolves({});
+    sns.on(ListTopicsCommand).resolves(topics);
+    sns.on(ListSubscriptionsByTopicCommand).resolves(confirmed);
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        line('alert_received', 'agenticai-staging-system-health', 'agenticai-staging-lambda-error-rate-api'),
+        line(
+          'slack_not_configured',
+          'agenticai-staging-system-health',
+          'agenticai-staging-lambda-error-rate-api',
+        ),
+      ],
+    });
+    const args = testArgs('--alarm', 'lambda-error-rate').filter((a) => a !== '--json');
+    expect(await runCli(args)).toBe(0);
+    expect(stdout).toMatch(
+      /agenticai-staging-lambda-error-rate-api.*agenticai-staging-critical.*pass.*not configured \(email only\).*1 confirmed subscription/s,
+    );
+  });
+
+  it.each([
+    [
+      'an email subscription still pending confirmation',
+      { Subscriptions: [{ Protocol: 'email', SubscriptionArn: 'PendingConfirmation' }] },
+      'slack_posted',
+      /pending confirmation/,
+    ],
+    ['no email subscription at all', { Subscriptions: [] }, 'slack_posted', /no email subscription/],
+    ['Slack refusing the post', confirmed, 'slack_delivery_failed', /Slack refused/],
+  ])('exit 1 and FAIL in the table for %s', async (_what, subscriptions, slackEvent, detail) => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: deployed });
+    cw.on(SetAlarmStateCommand).resolves({});
+    sns.on(ListTopicsCommand).resolves(topics);
+    sns.on(ListSubscriptionsByTopicCommand).resolves(subscriptions);
+    logs.on(FilterLogEventsCommand).resolves({
+      events: [
+        line('alert_received', 'agenticai-staging-dlq-messages-pm-dlq'),
+        line(slackEvent, 'agenticai-staging-dlq-messages-pm-dlq'),
+      ],
+    });
+    expect(await runCli(testArgs('--alarm', 'dlq-messages', '--timeout', '1'))).toBe(1);
+    const [result] = JSON.parse(stdout) as {
+      passed: boolean;
+      slack: { detail: string };
+      email: { detail: string };
+    }[];
+    expect(result!.passed).toBe(false);
+    expect(`${result!.slack.detail} ${result!.email.detail}`).toMatch(detail);
+  });
+
+  it('test reports FAIL (exit 1) when the notifier never logs the alert, and still resets every alarm', async () => {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: deployed });
+    cw.on(SetAlarmStateCommand).resolves({});
+    sns.on(ListTopicsCommand).resolves(topics);
+    sns.on(ListSubscriptionsByTopicCommand).resolves(confirmed);
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
-    expect(
-      await runCli([
-        '--env',
-        'staging',
-        '--region',
-        'us-east-1',
-        'alarms',
-        'test',
-        '--all',
-        '--timeout',
-        '1',
-        '--json',
-      ]),
-    ).toBe(1);
+    expect(await runCli(testArgs('--all', '--timeout', '1'))).toBe(1);
+    const results = JSON.parse(stdout) as { passed: boolean; notifier: boolean }[];
     expect(process.exitCode).toBeUndefined();
-    expect(stderr).toContain('2 of 2 alarm(s) did not reach the notifier');
-    const results = JSON.parse(stdout) as { passed: boolean }[];
+    expect(stderr).toContain('2 of 2 alarms did not reach every channel');
     expect(results).toHaveLength(2);
-    expect(results.every((r) => !r.passed)).toBe(true);
+    expect(results.every((r) => !r.passed && !r.notifier)).toBe(true);
     expect(
       cw.commandCalls(SetAlarmStateCommand).filter((c) => c.args[0].input.StateValue === 'OK'),
     ).toHaveLength(2);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { powertoolsMetrics } from '../../src/adapters/aws/metrics.ts';
 import {
   DEFAULT_DIMENSIONS,
@@ -8,6 +8,11 @@ import {
   SERVICES,
 } from '../../src/observability/metrics.ts';
 import { metricsInTemplate, monitoringTemplate } from './support.ts';
+
+// Synthesizing the construct takes a while on a loaded machine: once, in a hook with its own timeout.
+beforeAll(() => {
+  monitoringTemplate();
+}, 180_000);
 
 /** The EMF documents Powertools prints while `run` runs. */
 function emf(run: () => void) {

@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_LOG_GROUPS_ENV } from '../../src/notifier/evidence.ts';
 import { ALARM_CATALOG, parseAlarmName } from '../../src/observability/alarm-catalog.ts';
 import { monitoringTemplate } from './support.ts';
+
+// Synthesizing the construct takes a while on a loaded machine: once, in a hook with its own timeout.
+beforeAll(() => {
+  monitoringTemplate();
+}, 180_000);
 
 const resources = (type: string) => {
   const { template } = monitoringTemplate();
@@ -102,5 +107,28 @@ describe('R3.5 the notifier may read the application logs for evidence', () => {
       (a) => parseAlarmName(a.Properties.AlarmName)!.spec.id,
     );
     expect(new Set(names)).toEqual(new Set(ALARM_CATALOG.map((a) => a.id)));
+  });
+});
+
+describe('API Gateway metrics', () => {
+  it('per-method detailed metrics are off: no alarm or widget reads the Resource/Method dimensions they add (they are billed as custom metrics)', async () => {
+    const { Stack } = await import('aws-cdk-lib');
+    const { Template } = await import('aws-cdk-lib/assertions');
+    const { Code, Function: LambdaFunction, Runtime } = await import('aws-cdk-lib/aws-lambda');
+    const { SecureRestApi } = await import('../../infra/constructs/secure-rest-api.ts');
+    const stack = new Stack(undefined, 'ApiTest', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const handler = new LambdaFunction(stack, 'Fn', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => {};'),
+    });
+    new SecureRestApi(stack, 'Api', { name: 'agenticai-production', handler, stageName: 'v1' });
+    const [stage] = Object.values(Template.fromStack(stack).findResources('AWS::ApiGateway::Stage'));
+    for (const setting of stage!.Properties.MethodSettings) expect(setting.MetricsEnabled).toBe(false);
+    const { metricsInTemplate } = await import('./support.ts');
+    for (const m of metricsInTemplate(monitoringTemplate().template).filter(
+      (x) => x.namespace === 'AWS/ApiGateway',
+    ))
+      expect(Object.keys(m.dimensions).sort()).toEqual(['ApiName', 'Stage']);
   });
 });

@@ -1,4 +1,11 @@
+// AWS SDK clients load on first use, so `alarms list|render` and --help stay quick.
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type {
+  ListSubscriptionsByTopicCommandOutput,
+  ListTopicsCommandOutput,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
@@ -135,7 +142,7 @@ export function registerAlarms(program: Command) {
   alarms
     .command('test')
     .description(
-      'set deployed alarms to ALARM, confirm the notifier received each, then set them back (needs --env)',
+      'set deployed alarms to ALARM, confirm delivery per channel (Slack acknowledged, email subscriptions confirmed), set them back (needs --env)',
     )
     .addOption(
       new Option('--alarm <id>', 'test the deployed alarms of this catalog id').argParser(parseAlarmId),
@@ -166,14 +173,24 @@ export function registerAlarms(program: Command) {
       );
       if (targets.length === 0)
         throw new CliError(`no deployed alarms match in ${env}; is it deployed in this account and region?`);
-      const [{ CloudWatchClient, SetAlarmStateCommand }, { CloudWatchLogsClient, FilterLogEventsCommand }] =
-        await Promise.all([import('@aws-sdk/client-cloudwatch'), import('@aws-sdk/client-cloudwatch-logs')]);
+      const [{ CloudWatchClient, SetAlarmStateCommand }, { CloudWatchLogsClient }, { SNSClient }] =
+        await Promise.all([
+          import('@aws-sdk/client-cloudwatch'),
+          import('@aws-sdk/client-cloudwatch-logs'),
+          import('@aws-sdk/client-sns'),
+        ]);
       const cw = new CloudWatchClient(awsClientConfig(globals));
       const logs = new CloudWatchLogsClient(awsClientConfig(globals));
-      const results: { alarm: string; passed: boolean; detail: string }[] = [];
+      const sns = new SNSClient(awsClientConfig(globals));
+      const results: AlarmTestResult[] = [];
       try {
+        const emailByTopic = new Map<string, Promise<ChannelResult>>();
         for (const alarm of targets) {
           const name = alarm.AlarmName!;
+          const spec = parseAlarmName(name)?.spec;
+          // Composite-paged alarms reach people through system-health, on the critical topic.
+          const topic = `agenticai-${env}-${!spec || spec.severity === 'critical' || spec.paging === 'composite' ? 'critical' : 'general'}`;
+          if (!emailByTopic.has(topic)) emailByTopic.set(topic, emailChannel(sns, topic));
           const started = Date.now();
           await cw.send(
             new SetAlarmStateCommand({
@@ -182,53 +199,150 @@ export function registerAlarms(program: Command) {
               StateReason: 'agenticai alarms test: checking the alert path',
             }),
           );
-          let received = false;
-          while (!received && Date.now() - started < opts.timeout * 1000) {
-            await new Promise((r) => setTimeout(r, Number(process.env.AGENTICAI_ALARM_TEST_POLL_MS ?? 3000)));
-            const { events = [] } = await logs.send(
-              new FilterLogEventsCommand({
-                logGroupName: resourceNames(env).notifierLogGroup,
-                startTime: started - 1000,
-                filterPattern: `{ $.event = "alert_received" && $.alarm = "${name}" }`,
+          let receipt: NotifierReceipt = { received: false };
+          try {
+            receipt = await waitForReceipt(
+              logs,
+              resourceNames(env).notifierLogGroup,
+              name,
+              started,
+              opts.timeout,
+            );
+          } finally {
+            await cw.send(
+              new SetAlarmStateCommand({
+                AlarmName: name,
+                StateValue: 'OK',
+                StateReason: 'agenticai alarms test: done',
               }),
             );
-            received = events.length > 0;
           }
-          await cw.send(
-            new SetAlarmStateCommand({
-              AlarmName: name,
-              StateValue: 'OK',
-              StateReason: 'agenticai alarms test: done',
-            }),
-          );
+          const email = await emailByTopic.get(topic)!;
+          const slack: ChannelResult = !receipt.received
+            ? { ok: false, detail: `notifier never received it within ${opts.timeout}s` }
+            : receipt.slack === 'posted'
+              ? { ok: true, detail: 'posted (acknowledged by Slack)' }
+              : receipt.slack === 'not_configured'
+                ? { ok: true, detail: 'not configured (email only)' }
+                : receipt.slack === 'failed'
+                  ? { ok: false, detail: 'Slack refused or was unreachable' }
+                  : { ok: false, detail: `no Slack outcome within ${opts.timeout}s` };
           results.push({
             alarm: name,
-            passed: received,
-            detail: received
-              ? 'notifier received the alert'
-              : `no alert_received line within ${opts.timeout}s`,
+            topic,
+            passed: receipt.received && slack.ok && email.ok,
+            notifier: receipt.received,
+            slack,
+            email,
           });
         }
       } finally {
         cw.destroy();
         logs.destroy();
+        sns.destroy();
       }
       createOutput(globals.json).print(
-        [
-          table(
-            ['alarm', 'result', 'detail'],
-            results.map((r) => [r.alarm, r.passed ? 'pass' : 'FAIL', r.detail]),
-          ),
-          'Email delivery needs each subscription confirmed (the link AWS sends once); this test proves the path up to the notifier.',
-        ].join('\n'),
+        table(
+          ['alarm', 'topic', 'result', 'slack', 'email'],
+          results.map((r) => [
+            r.alarm,
+            r.topic,
+            r.passed ? 'pass' : 'FAIL',
+            `${r.slack.ok ? '' : 'FAIL: '}${r.slack.detail}`,
+            `${r.email.ok ? '' : 'FAIL: '}${r.email.detail}`,
+          ]),
+        ),
         results,
       );
       const failed = results.filter((r) => !r.passed).length;
-      if (failed > 0) {
-        throw new CliError(
-          `${failed} of ${results.length} alarm(s) did not reach the notifier`,
-          EXIT.failure,
-        );
-      }
+      if (failed > 0)
+        throw new CliError(`${failed} of ${results.length} alarms did not reach every channel`, EXIT.failure);
     });
+}
+
+interface ChannelResult {
+  ok: boolean;
+  detail: string;
+}
+interface AlarmTestResult {
+  alarm: string;
+  topic: string;
+  passed: boolean;
+  /** The notifier logged the alert's receipt. */
+  notifier: boolean;
+  slack: ChannelResult;
+  email: ChannelResult;
+}
+type NotifierReceipt = { received: boolean; slack?: 'posted' | 'not_configured' | 'failed' };
+
+/**
+ * Waits for the notifier's lines about `alarm` (itself, or system-health triggered by it): its
+ * receipt and then Slack's outcome (`slack_posted` is logged only once Slack answered 2xx).
+ */
+async function waitForReceipt(
+  logs: CloudWatchLogsClient,
+  logGroupName: string,
+  alarm: string,
+  started: number,
+  timeoutSeconds: number,
+): Promise<NotifierReceipt> {
+  const events = ['alert_received', 'slack_posted', 'slack_not_configured', 'slack_delivery_failed'];
+  const filterPattern = `{ (${events.map((e) => `$.event = "${e}"`).join(' || ')}) && ($.alarm = "${alarm}" || $.triggeredBy = "${alarm}") }`;
+  const { FilterLogEventsCommand } = await import('@aws-sdk/client-cloudwatch-logs');
+  const receipt: NotifierReceipt = { received: false };
+  while (Date.now() - started < timeoutSeconds * 1000) {
+    await new Promise((r) => setTimeout(r, Number(process.env.AGENTICAI_ALARM_TEST_POLL_MS ?? 3000)));
+    const { events: found = [] } = await logs.send(
+      new FilterLogEventsCommand({ logGroupName, startTime: started - 1000, filterPattern }),
+    );
+    for (const e of found) {
+      const event = (() => {
+        try {
+          return (JSON.parse(e.message ?? '{}') as { event?: string }).event;
+        } catch {
+          return undefined;
+        }
+      })();
+      if (event === 'alert_received') receipt.received = true;
+      if (event === 'slack_posted') receipt.slack = 'posted';
+      if (event === 'slack_not_configured') receipt.slack ??= 'not_configured';
+      if (event === 'slack_delivery_failed') receipt.slack ??= 'failed';
+    }
+    if (receipt.received && receipt.slack && receipt.slack !== 'failed') return receipt;
+  }
+  return receipt;
+}
+
+/** Email reaches people only through confirmed subscriptions (SNS ListSubscriptionsByTopic). */
+async function emailChannel(sns: SNSClient, topicName: string): Promise<ChannelResult> {
+  const { ListSubscriptionsByTopicCommand, ListTopicsCommand } = await import('@aws-sdk/client-sns');
+  let topicArn: string | undefined;
+  let token: string | undefined;
+  do {
+    const page: ListTopicsCommandOutput = await sns.send(new ListTopicsCommand({ NextToken: token }));
+    topicArn = page.Topics?.find((t) => t.TopicArn?.endsWith(`:${topicName}`))?.TopicArn;
+    token = page.NextToken;
+  } while (!topicArn && token);
+  if (!topicArn) return { ok: false, detail: `topic ${topicName} not found` };
+  const subscriptions: { Protocol?: string; SubscriptionArn?: string }[] = [];
+  token = undefined;
+  do {
+    const page: ListSubscriptionsByTopicCommandOutput = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token }),
+    );
+    subscriptions.push(...(page.Subscriptions ?? []));
+    token = page.NextToken;
+  } while (token);
+  const emails = subscriptions.filter((s) => s.Protocol === 'email');
+  const confirmed = emails.filter((s) => s.SubscriptionArn?.startsWith('arn:'));
+  if (emails.length === 0) return { ok: false, detail: 'no email subscription' };
+  if (confirmed.length < emails.length)
+    return {
+      ok: false,
+      detail: `${emails.length - confirmed.length} of ${emails.length} subscriptions pending confirmation`,
+    };
+  return {
+    ok: true,
+    detail: `${confirmed.length} confirmed subscription${confirmed.length === 1 ? '' : 's'}`,
+  };
 }
