@@ -224,6 +224,55 @@ describe('template checks catch a broken template', () => {
   });
 });
 
+describe('an app split into several stacks per environment', () => {
+  it('follows cross-stack references: the web ACL association in its own stack, importing the stage', () => {
+    const copy = clone(stacks);
+    const main = copy.find((s) => s.stackName === 'agenticai-production')!;
+    const resources = main.template.Resources!;
+    const [associationId, association] = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::WAFv2::WebACLAssociation',
+    )!;
+    const [stageId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Stage')!;
+    delete resources[associationId];
+    // What CDK writes when a construct in another stack refers to the stage.
+    const exportName = `agenticai-production:ExportsOutputRef${stageId}`;
+    (main.template as Record<string, Json>).Outputs = {
+      ExportStage: { Value: { Ref: stageId }, Export: { Name: exportName } },
+    };
+    const props = association.Properties!;
+    const edge: StackTemplate = {
+      stackName: 'agenticai-production-edge',
+      template: {
+        Resources: {
+          [associationId]: {
+            ...association,
+            Properties: {
+              ...props,
+              ResourceArn: JSON.parse(
+                JSON.stringify(props.ResourceArn).replace(
+                  JSON.stringify({ Ref: stageId }),
+                  JSON.stringify({ 'Fn::ImportValue': exportName }),
+                ),
+              ),
+            },
+          },
+        },
+      },
+    };
+    const set = templateSetFor('production', [...copy, edge]);
+    expect(set.stacks.map((s) => s.stackName)).toEqual([
+      'agenticai-account',
+      'agenticai-production',
+      'agenticai-production-edge',
+    ]);
+    expect(JSON.stringify(edge.template)).toContain('Fn::ImportValue');
+    expect(run(check('waf-association'), set)).toMatchObject({ status: 'pass' });
+    // Without resolving the import the association would point at nothing.
+    const unresolved = [...copy, edge].filter((s) => set.stacks.some((t) => t.stackName === s.stackName));
+    expect(run(check('waf-association'), { env: 'production', stacks: unresolved }).status).toBe('fail');
+  });
+});
+
 describe('agenticai readiness', () => {
   let stdout = '';
   let stderr = '';
