@@ -151,10 +151,12 @@ export function buildReport(
   };
 }
 
-const testsText = (t: RequirementReport['tests']) =>
-  t === undefined
-    ? ''
-    : `${t.passed} passed${t.failed ? `, ${t.failed} failed` : ''}${t.skipped ? `, ${t.skipped} skipped` : ''}`;
+const testsText = (t: NonNullable<RequirementReport['tests']>) =>
+  t.passed + t.failed + t.skipped === 0
+    ? 'no test names it'
+    : [`${t.passed} passed`, t.failed && `${t.failed} failed`, t.skipped && `${t.skipped} skipped`]
+        .filter(Boolean)
+        .join(', ');
 
 /** One line of evidence per requirement: the checks, then the tests, then what is not built. */
 export function evidenceLines(r: RequirementReport): string[] {

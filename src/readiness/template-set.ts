@@ -44,9 +44,29 @@ const envOfStack = (stackName: string) =>
     (env) => stackName === `${APP_NAME}-${env}` || stackName.startsWith(`${APP_NAME}-${env}-`),
   );
 
-/** The template set of `env` among every stack of the app. */
+/**
+ * The template set of `env` among every stack of the app. Cross-stack references
+ * (`Fn::ImportValue` of another stack's export) are replaced by the exported value, so a check
+ * follows a reference the same way whether the app is one stack per environment or several.
+ */
 export function templateSetFor(env: string, stacks: StackTemplate[]): TemplateSet {
-  return { env, stacks: stacks.filter((s) => envOfStack(s.stackName) === env || !envOfStack(s.stackName)) };
+  const exports = new Map<string, unknown>();
+  for (const stack of stacks)
+    for (const output of Object.values((stack.template as { Outputs?: Record<string, Json> }).Outputs ?? {}))
+      if (typeof output?.Export?.Name === 'string') exports.set(output.Export.Name, output.Value);
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (!value || typeof value !== 'object') return value;
+    const imported = (value as Record<string, unknown>)['Fn::ImportValue'];
+    if (typeof imported === 'string' && exports.has(imported)) return resolve(exports.get(imported));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+  };
+  return {
+    env,
+    stacks: stacks
+      .filter((s) => envOfStack(s.stackName) === env || !envOfStack(s.stackName))
+      .map((s) => (exports.size === 0 ? s : { ...s, template: resolve(s.template) as CfnTemplate })),
+  };
 }
 
 /** Every resource of `type` in the set, in stack and logical-id order (deterministic). */

@@ -106,6 +106,7 @@ describe('template checks on the synthesized production template', () => {
   });
 });
 
+// Tests of the checker itself name no requirement ID: they are not evidence that the product meets one.
 describe('template checks catch a broken template', () => {
   const mutate = (edit: (resources: Record<string, Json>, all: StackTemplate[]) => void): TemplateSet => {
     const copy = clone(stacks);
@@ -115,7 +116,7 @@ describe('template checks catch a broken template', () => {
   const ofType = (resources: Record<string, Json>, type: string) =>
     Object.values(resources).filter((r: Json) => r.Type === type) as Json[];
 
-  it('R7.1/R7.3 point-in-time recovery off, or a 3-day period', () => {
+  it('point-in-time recovery off, or a 3-day period', () => {
     const off = mutate((r) => {
       for (const t of ofType(r, 'AWS::DynamoDB::GlobalTable'))
         t.Properties.Replicas[0].PointInTimeRecoverySpecification = undefined;
@@ -136,7 +137,7 @@ describe('template checks catch a broken template', () => {
     );
   });
 
-  it('R7.2/R7.4 an unversioned artifact bucket, non-current versions kept forever', () => {
+  it('an unversioned artifact bucket, non-current versions kept forever', () => {
     const set = mutate((r) => {
       for (const b of ofType(r, 'AWS::S3::Bucket')) {
         delete b.Properties.VersioningConfiguration;
@@ -147,7 +148,7 @@ describe('template checks catch a broken template', () => {
     expect(run(check('noncurrent-expiration'), set).evidence).toMatch(/non-current versions never expire/);
   });
 
-  it('R8.1/R8.2 no web ACL association; SQL injection rule only counting; a looser rate limit', () => {
+  it('no web ACL association; SQL injection rule only counting; a looser rate limit', () => {
     const set = mutate((r) => {
       for (const [id, res] of Object.entries(r))
         if ((res as Json).Type === 'AWS::WAFv2::WebACLAssociation') delete r[id];
@@ -163,7 +164,7 @@ describe('template checks catch a broken template', () => {
     expect(rules.evidence).toContain('rate rule 5000 per 300 s');
   });
 
-  it('R9.3 a log group without retention; R8.6 a wildcard action; R8.4 an unencrypted queue', () => {
+  it('a log group without retention, a wildcard action, an unencrypted queue', () => {
     const set = mutate((r) => {
       ofType(r, 'AWS::Logs::LogGroup')[0].Properties.RetentionInDays = undefined;
       ofType(r, 'AWS::IAM::Policy')[0].Properties.PolicyDocument.Statement.push({
@@ -180,7 +181,7 @@ describe('template checks catch a broken template', () => {
     );
   });
 
-  it('R3.1/R3.2 a drifted threshold and a function without an error-rate alarm', () => {
+  it('a drifted alarm threshold and a function without an error-rate alarm', () => {
     const set = mutate((r) => {
       for (const a of ofType(r, 'AWS::CloudWatch::Alarm')) {
         if (a.Properties.AlarmName === 'agenticai-production-api-5xx-api') a.Properties.Threshold = 50;
@@ -197,7 +198,7 @@ describe('template checks catch a broken template', () => {
     );
   });
 
-  it('R5.2/R5.3 budget notifications missing or without email', () => {
+  it('budget notifications missing or without email', () => {
     const copy = clone(stacks);
     const account = copy.find((s) => s.stackName === 'agenticai-account')!.template.Resources!;
     const budget = Object.values(account).find((r) => r.Type === 'AWS::Budgets::Budget')!;
@@ -210,7 +211,7 @@ describe('template checks catch a broken template', () => {
     expect(run(check('budget-actual-100'), set).evidence).toBe('ACTUAL > 100 % notifies no email address');
   });
 
-  it('C5/C15 a critical alarm left out of the composite; an untagged resource', () => {
+  it('a critical alarm left out of the composite; an untagged resource', () => {
     const set = mutate((r) => {
       const composite = ofType(r, 'AWS::CloudWatch::CompositeAlarm')[0];
       composite.Properties.AlarmRule = {
@@ -220,6 +221,55 @@ describe('template checks catch a broken template', () => {
     });
     expect(run(check('system-health'), set).evidence).toMatch(/is not part of the composite/);
     expect(run(check('resource-tags'), set).evidence).toMatch(/^untagged: /);
+  });
+});
+
+describe('an app split into several stacks per environment', () => {
+  it('follows cross-stack references: the web ACL association in its own stack, importing the stage', () => {
+    const copy = clone(stacks);
+    const main = copy.find((s) => s.stackName === 'agenticai-production')!;
+    const resources = main.template.Resources!;
+    const [associationId, association] = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::WAFv2::WebACLAssociation',
+    )!;
+    const [stageId] = Object.entries(resources).find(([, r]) => r.Type === 'AWS::ApiGateway::Stage')!;
+    delete resources[associationId];
+    // What CDK writes when a construct in another stack refers to the stage.
+    const exportName = `agenticai-production:ExportsOutputRef${stageId}`;
+    (main.template as Record<string, Json>).Outputs = {
+      ExportStage: { Value: { Ref: stageId }, Export: { Name: exportName } },
+    };
+    const props = association.Properties!;
+    const edge: StackTemplate = {
+      stackName: 'agenticai-production-edge',
+      template: {
+        Resources: {
+          [associationId]: {
+            ...association,
+            Properties: {
+              ...props,
+              ResourceArn: JSON.parse(
+                JSON.stringify(props.ResourceArn).replace(
+                  JSON.stringify({ Ref: stageId }),
+                  JSON.stringify({ 'Fn::ImportValue': exportName }),
+                ),
+              ),
+            },
+          },
+        },
+      },
+    };
+    const set = templateSetFor('production', [...copy, edge]);
+    expect(set.stacks.map((s) => s.stackName)).toEqual([
+      'agenticai-account',
+      'agenticai-production',
+      'agenticai-production-edge',
+    ]);
+    expect(JSON.stringify(edge.template)).toContain('Fn::ImportValue');
+    expect(run(check('waf-association'), set)).toMatchObject({ status: 'pass' });
+    // Without resolving the import the association would point at nothing.
+    const unresolved = [...copy, edge].filter((s) => set.stacks.some((t) => t.stackName === s.stackName));
+    expect(run(check('waf-association'), { env: 'production', stacks: unresolved }).status).toBe('fail');
   });
 });
 
@@ -240,7 +290,7 @@ describe('agenticai readiness', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('R7.1/R7.3/R8.1 exits 0 when the required items pass, and prints the evidence as JSON', async () => {
+  it('exits 0 when the required items pass, and prints the evidence as JSON', async () => {
     const code = await runCli([
       '--json',
       'readiness',
@@ -262,7 +312,7 @@ describe('agenticai readiness', () => {
     );
   });
 
-  it('R7.1 exits 3 on a template mutated to break a check, and says why', async () => {
+  it('exits 3 on a template mutated to break a check, and says why', async () => {
     const broken = clone(stacks);
     for (const r of Object.values(
       broken.find((s) => s.stackName === 'agenticai-production')!.template.Resources!,
@@ -439,7 +489,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     vi.unstubAllEnvs();
   });
 
-  it('R7.1/R5.1/R9.3 a healthy deployment passes, with live evidence next to the template checks, through read-only calls only', async () => {
+  it('a healthy deployment passes, with live evidence next to the template checks, through read-only calls only', async () => {
     healthy();
     expect(await live()).toBe(0);
     const report = JSON.parse(stdout);
@@ -476,7 +526,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
         expect(call.args[0].constructor.name).toMatch(/^(Describe|Get|List)\w+Command$/);
   });
 
-  it('R7.1/R3.2 PITR disabled, an alarm firing, a missing alarm, dead letters waiting: exit 3 with each reason', async () => {
+  it('PITR disabled, an alarm firing, a missing alarm, dead letters waiting: exit 3 with each reason', async () => {
     healthy();
     dynamodb.on(DescribeContinuousBackupsCommand).resolves({
       ContinuousBackupsDescription: {

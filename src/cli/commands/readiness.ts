@@ -31,7 +31,7 @@ interface ReadinessOptions {
   live: boolean;
 }
 
-const clip = (line: string, width = 110) => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
+const clip = (line: string, width = 90) => (line.length > width ? `${line.slice(0, width - 1)}…` : line);
 
 export function renderTable(report: ReadinessReport): string {
   return [
@@ -39,7 +39,7 @@ export function renderTable(report: ReadinessReport): string {
       ['ID', 'requirement', 'status', 'evidence'],
       report.requirements.map((r) => [
         r.id,
-        clip(r.title, 40),
+        clip(r.title, 32),
         r.status,
         evidenceLines(r)
           .map((l) => clip(l))
