@@ -25,6 +25,8 @@ export const PRICES = {
   logsIngestPerGb: 0.5,
   /** Bedrock on-demand, per million tokens, by model id prefix. */
   models: {
+    'anthropic.claude-haiku-4-5': { input: 1, output: 5 },
+    'anthropic.claude-sonnet-4-5': { input: 3, output: 15 },
     'anthropic.claude-3-5-haiku': { input: 0.8, output: 4 },
     'anthropic.claude-3-haiku': { input: 0.25, output: 1.25 },
     'anthropic.claude-3-5-sonnet': { input: 3, output: 15 },
@@ -188,7 +190,9 @@ export function estimate(templates: Template[], inputs: EstimateInputs) {
   );
   const variableMonthly = round(perMillionTotal * (inputs.requestsPerMonth / 1_000_000));
 
-  const modelPrice = Object.entries(PRICES.models).find(([prefix]) => inputs.modelId.startsWith(prefix))?.[1];
+  // A cross-region inference profile (`us.`, `eu.`, `apac.`, `global.` + model id) bills its model's price.
+  const baseModelId = inputs.modelId.replace(/^(us|eu|apac|global)\./, '');
+  const modelPrice = Object.entries(PRICES.models).find(([prefix]) => baseModelId.startsWith(prefix))?.[1];
   const perProject = modelPrice
     ? round(
         (inputs.stagesPerProject *
