@@ -297,7 +297,7 @@ export const REQUIREMENT_GROUPS = [
           'Each 429 is a structured log line and a `RateLimited` metric; the counter store failing open raises an alarm.',
         where: [
           'src/app/rate-limiter.ts',
-          'src/observability/emitted-metrics.ts',
+          'src/observability/metrics.ts',
           'src/observability/alarm-catalog.ts (`ratelimit-store-unavailable`)',
         ],
       },

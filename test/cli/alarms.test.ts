@@ -84,7 +84,7 @@ describe('agenticai alarms', () => {
     expect(text).toMatch(/^CRITICAL: agenticai-production-api-5xx-api/);
     expect(text).toContain('Dimensions: ApiName=agenticai-production, Stage=v1');
     expect(text).toContain(
-      'Runbook:    https://github.com/agenticai/agenticai/blob/main/docs/RUNBOOK.md#api-5xx',
+      'Runbook:    docs/RUNBOOK.md#api-5xx',
     );
     expect(JSON.stringify(slack)).toContain('Open in CloudWatch');
     expect(await runCli(['alarms', 'render', '--alarm', 'nope'])).toBe(2);

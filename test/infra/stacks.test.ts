@@ -993,10 +993,16 @@ describe("R8.6 exactly the IAM each function's code calls (agenticai-production)
     );
   });
 
-  it('the notifier: its webhook secret and its DLQ', () => {
+  it('the notifier: its webhook secret, its DLQ, and the error lines of the functions it reports on', () => {
+    const groups = ['ApiFunctionLogs', 'NotifierFunctionLogs', 'SweeperFunctionLogs', 'WorkerFunctionLogs'];
     expect(permissions(template(), 'agenticai-notifier')).toEqual(
       sorted({
         ...base('NotifierFunctionLogs'),
+        // FilterLogEvents is authorized on the log group ARN; `.Arn` (with `:*`) covers its streams.
+        'logs:FilterLogEvents': [
+          ...groups.map((g) => `<${g}.Arn>`),
+          ...groups.map((g) => `arn:aws:logs:us-east-1:111111111111:log-group:<${g}>`),
+        ],
         'secretsmanager:GetSecretValue': ['<SlackWebhook>'],
         'sqs:SendMessage': ['<NotifierDlq.Arn>'],
       }),

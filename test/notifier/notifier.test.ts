@@ -51,7 +51,7 @@ describe('R3.5 alert messages from recorded payloads', () => {
       ],
       region: 'us-east-1',
       time: '2026-11-23T10:00:37.123+0000',
-      runbookUrl: 'https://github.com/agenticai/agenticai/blob/main/docs/RUNBOOK.md#api-5xx',
+      runbookUrl: 'https://runbooks.example.org/agenticai/RUNBOOK.md#api-5xx',
     });
     expect(alert.reason).toMatch(/greater than the threshold \(10\.0\)/);
     expect(alert.consoleUrl).toBe(

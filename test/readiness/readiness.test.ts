@@ -70,8 +70,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(assemblyDir, { recursive: true, force: true }));
 
 describe('template checks on the synthesized production template', () => {
-  it('the production set holds its own stack and the shared account stack, not the other environments', () => {
-    expect(production.stacks.map((s) => s.stackName)).toEqual(['agenticai-account', 'agenticai-production']);
+  it('the production set holds its own stack and the shared account and region stacks, not the other environments', () => {
+    expect(production.stacks.map((s) => s.stackName)).toEqual([
+      'agenticai-account',
+      'agenticai-production',
+      'agenticai-region',
+    ]);
   });
 
   // A test title naming an ID is evidence for it, so only checks expected to pass name theirs.
@@ -219,7 +223,7 @@ describe('template checks catch a broken template', () => {
       };
       ofType(r, 'AWS::SQS::Queue')[0].Properties.Tags = [];
     });
-    expect(run(check('system-health'), set).evidence).toMatch(/is not part of the composite/);
+    expect(run(check('system-health'), set).evidence).toMatch(/pages nobody/);
     expect(run(check('resource-tags'), set).evidence).toMatch(/^untagged: /);
   });
 });
@@ -263,6 +267,7 @@ describe('an app split into several stacks per environment', () => {
     expect(set.stacks.map((s) => s.stackName)).toEqual([
       'agenticai-account',
       'agenticai-production',
+      'agenticai-region',
       'agenticai-production-edge',
     ]);
     expect(JSON.stringify(edge.template)).toContain('Fn::ImportValue');

@@ -190,7 +190,15 @@ export function registerAlarms(program: Command) {
           const spec = parseAlarmName(name)?.spec;
           // Composite-paged alarms reach people through system-health, on the critical topic.
           const topic = `agenticai-${env}-${!spec || spec.severity === 'critical' || spec.paging === 'composite' ? 'critical' : 'general'}`;
-          if (!emailByTopic.has(topic)) emailByTopic.set(topic, emailChannel(sns, topic));
+          // Started now, awaited after the notifier's receipt: it must never reject unobserved.
+          if (!emailByTopic.has(topic))
+            emailByTopic.set(
+              topic,
+              emailChannel(sns, topic).catch((error: unknown) => ({
+                ok: false,
+                detail: `could not read the subscriptions of ${topic}: ${error instanceof Error ? error.message : String(error)}`,
+              })),
+            );
           const started = Date.now();
           await cw.send(
             new SetAlarmStateCommand({

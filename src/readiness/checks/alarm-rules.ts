@@ -22,7 +22,9 @@ export function alarmRuleCheck(opts: {
     run(set) {
       const alarms = alarmsOf(set, opts.catalogId);
       if (alarms.length === 0) return fail(`no alarm agenticai-${set.env}-${opts.catalogId}-*`);
-      const problems = alarms.flatMap((a) => alarmProblems(a, opts.rule));
+      const problems = alarms.flatMap((a) =>
+        alarmProblems(set, a, opts.rule, alarmLabel(set, opts.catalogId, a)),
+      );
       if (opts.perFunction) {
         const covered = new Set(
           alarms.flatMap((a) =>

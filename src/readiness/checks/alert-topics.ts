@@ -1,5 +1,6 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
-import { referencedIds, resourcesOf, text } from '../template-set.ts';
+import { resourcesOf, text } from '../template-set.ts';
+import { topicsReached } from './helpers.ts';
 
 export const alertTopics: TemplateCheck = {
   id: 'alert-topics',
@@ -18,7 +19,7 @@ export const alertTopics: TemplateCheck = {
       .filter((a) => {
         const severity = text(a.props.AlarmDescription).match(/^\[(warning|critical)\]/)?.[1];
         const wanted = severity === 'critical' ? critical.logicalId : general.logicalId;
-        return !referencedIds(a.props.AlarmActions).includes(wanted);
+        return !topicsReached(set, a).includes(wanted);
       });
     return misrouted.length > 0
       ? fail(`alarms on the wrong topic: ${misrouted.map((a) => a.props.AlarmName).join(', ')}`)

@@ -1,11 +1,12 @@
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import { referencedIds, resourcesOf } from '../template-set.ts';
+import { topicsReached } from './helpers.ts';
 
 export const emailAlerts: TemplateCheck = {
   id: 'email-alerts',
   requirements: ['R3.4'],
   description:
-    'every alert topic of the environment has an email subscription and every alarm notifies a topic',
+    'every alert topic of the environment has an email subscription and every alarm reaches a topic, directly or through the composite',
   run(set) {
     const topics = resourcesOf(set, 'AWS::SNS::Topic').filter((t) =>
       String(t.props.TopicName).startsWith(`agenticai-${set.env}-`),
@@ -19,7 +20,7 @@ export const emailAlerts: TemplateCheck = {
         .map((t) => `${t.props.TopicName} has no email subscription`),
       ...resourcesOf(set, 'AWS::CloudWatch::Alarm')
         .filter((a) => String(a.props.AlarmName).startsWith(`agenticai-${set.env}-`))
-        .filter((a) => !referencedIds(a.props.AlarmActions).some((id) => topicIds.has(id)))
+        .filter((a) => !topicsReached(set, a).some((id) => topicIds.has(id)))
         .map((a) => `${a.props.AlarmName} notifies no alert topic`),
     ];
     const addresses = [...new Set(emails.map((s) => String(s.props.Endpoint)))].length;

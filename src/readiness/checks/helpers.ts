@@ -5,9 +5,22 @@ import {
   handlesOf,
   type Json,
   ownStacks,
+  referencedIds,
   resourcesOf,
   type TemplateSet,
 } from '../template-set.ts';
+
+/**
+ * The topics an alarm's alert reaches: its own actions, or those of a composite alarm whose rule
+ * names it. Alarms that page only through the composite have no actions of their own, so that
+ * each alert arrives once (alarm catalog, `paging`).
+ */
+export function topicsReached(set: TemplateSet, alarm: Found): string[] {
+  const viaComposite = resourcesOf(set, 'AWS::CloudWatch::CompositeAlarm')
+    .filter((c) => referencedIds(c.props.AlarmRule).includes(alarm.logicalId))
+    .flatMap((c) => referencedIds(c.props.AlarmActions));
+  return [...new Set([...referencedIds(alarm.props.AlarmActions), ...viaComposite])];
+}
 
 /** Alarms built from catalog entry `catalogId`: named `agenticai-<env>-<catalogId>-<resource>`. */
 export function alarmsOf(set: TemplateSet, catalogId: string): Found[] {
@@ -23,7 +36,8 @@ export const alarmLabel = (set: TemplateSet, catalogId: string, alarm: Found) =>
   String(alarm.props.AlarmName).slice(`${APP_NAME}-${set.env}-${catalogId}-`.length);
 
 export interface AlarmRule {
-  threshold: number;
+  /** The threshold, or how to derive it for one alarm (`label`: the resource the alarm watches). */
+  threshold: number | ((set: TemplateSet, alarm: Found, label: string) => number | undefined);
   comparison: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
   periodSeconds: number;
   evaluationPeriods: number;
@@ -34,14 +48,18 @@ export interface AlarmRule {
 }
 
 /** Problems of one alarm against the rule the requirement states. */
-export function alarmProblems(alarm: Found, rule: AlarmRule): string[] {
+export function alarmProblems(set: TemplateSet, alarm: Found, rule: AlarmRule, label = ''): string[] {
   const p = alarm.props;
   const name = String(p.AlarmName);
   const problems: string[] = [];
   const expect = (what: string, actual: unknown, wanted: unknown) => {
     if (actual !== wanted) problems.push(`${name}: ${what} is ${String(actual)}, wanted ${String(wanted)}`);
   };
-  expect('threshold', p.Threshold, rule.threshold);
+  expect(
+    'threshold',
+    p.Threshold,
+    typeof rule.threshold === 'function' ? rule.threshold(set, alarm, label) : rule.threshold,
+  );
   expect('comparison', p.ComparisonOperator, rule.comparison);
   expect('evaluation periods', p.EvaluationPeriods, rule.evaluationPeriods);
   expect('datapoints to alarm', p.DatapointsToAlarm ?? p.EvaluationPeriods, rule.datapointsToAlarm);
@@ -57,8 +75,7 @@ export function alarmProblems(alarm: Found, rule: AlarmRule): string[] {
     expect('metric', p.MetricName, rule.metrics[0]);
     expect('period', p.Period, rule.periodSeconds);
   }
-  if (!Array.isArray(p.AlarmActions) || p.AlarmActions.length === 0)
-    problems.push(`${name}: notifies nobody`);
+  if (topicsReached(set, alarm).length === 0) problems.push(`${name}: notifies nobody`);
   return problems;
 }
 
