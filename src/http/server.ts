@@ -70,8 +70,7 @@ async function checkDataDir(dataDir: string) {
 let stopping = false;
 /** Responses under way, so shutdown can end their connections once they are answered. */
 const open = new Set<ServerResponse>();
-/** Connections that have sent a request; the others (`silent`) have nothing to answer. */
-const spoke = new WeakSet<Socket>();
+/** Connections that have not sent a request yet: nothing to answer on them. */
 const silent = new Set<Socket>();
 
 /**
@@ -93,7 +92,6 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
       requireHostHeader: false,
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      spoke.add(req.socket);
       silent.delete(req.socket);
       open.add(res);
       res.once('close', () => open.delete(res));
@@ -101,7 +99,7 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
       if (stopping) res.shouldKeepAlive = false;
       if (!req.headers.host) {
         // HTTP/1.0 may omit Host (RFC 9112 §3.2 requires it from 1.1 on): route it as our own.
-        if (req.httpVersion === '1.0') req.headers.host = config.host;
+        if (req.httpVersion === '1.0') req.headers.host = 'localhost';
         else {
           const requestId = randomUUID();
           const body = JSON.stringify(errorBody('bad_request', 'the Host header is required', requestId));
@@ -124,7 +122,7 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
   server.on('connection', (socket: Socket) => {
     silent.add(socket);
     const timer = setTimeout(() => {
-      if (!spoke.has(socket) && socket.bytesRead === 0) socket.destroy();
+      if (silent.has(socket) && socket.bytesRead === 0) socket.destroy();
     }, config.http.headersTimeoutMs);
     timer.unref();
     socket.once('close', () => {
