@@ -206,11 +206,7 @@ describe('issue 19: malformed HTTP and connection limits', () => {
   }, 120_000);
 
   it('SIGTERM answers every request already received, with Connection: close, and closes idle connections cleanly', async () => {
-    // Idle keep-alive connections close at their keep-alive timeout during shutdown.
-    const server = await startServer({
-      AGENTICAI_DATA_DIR: await dataDir(),
-      HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1',
-    });
+    const server = await startServer({ AGENTICAI_DATA_DIR: await dataDir() });
     const { port } = new URL(server.url);
     const body = JSON.stringify(project('Shutdown'));
     const open = async () => {
