@@ -70,9 +70,14 @@ async function checkDataDir(dataDir: string) {
 let stopping = false;
 /** Responses under way, so shutdown can end their connections once they are answered. */
 const open = new Set<ServerResponse>();
-/** Connections that have sent a request; the others (`silent`) have nothing to answer. */
-const spoke = new WeakSet<Socket>();
+/** Open connections, and those of them that have not sent a request yet (nothing to answer). */
+const connections = new Set<Socket>();
 const silent = new Set<Socket>();
+/**
+ * At shutdown, how long an idle keep-alive connection stays open for a request its client may
+ * already have sent: long enough for bytes in flight, short enough not to hold the exit.
+ */
+const SHUTDOWN_IDLE_GRACE_MS = 1000;
 
 /**
  * The HTTP server around the app, with Node's limits made explicit: header, request and
@@ -93,7 +98,6 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
       requireHostHeader: false,
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      spoke.add(req.socket);
       silent.delete(req.socket);
       open.add(res);
       res.once('close', () => open.delete(res));
@@ -101,7 +105,7 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
       if (stopping) res.shouldKeepAlive = false;
       if (!req.headers.host) {
         // HTTP/1.0 may omit Host (RFC 9112 §3.2 requires it from 1.1 on): route it as our own.
-        if (req.httpVersion === '1.0') req.headers.host = config.host;
+        if (req.httpVersion === '1.0') req.headers.host = 'localhost';
         else {
           const requestId = randomUUID();
           const body = JSON.stringify(errorBody('bad_request', 'the Host header is required', requestId));
@@ -122,13 +126,15 @@ function listen(config: RuntimeConfig, runtime: LocalRuntime): Promise<Server> {
   // Node's headers timeout starts with the first byte of a request; a connection that never
   // sends one would be held forever. Close it after the same time.
   server.on('connection', (socket: Socket) => {
+    connections.add(socket);
     silent.add(socket);
     const timer = setTimeout(() => {
-      if (!spoke.has(socket) && socket.bytesRead === 0) socket.destroy();
+      if (silent.has(socket) && socket.bytesRead === 0) socket.destroy();
     }, config.http.headersTimeoutMs);
     timer.unref();
     socket.once('close', () => {
       clearTimeout(timer);
+      connections.delete(socket);
       silent.delete(socket);
     });
   });
@@ -190,9 +196,9 @@ function listenError(error: NodeJS.ErrnoException, config: RuntimeConfig): Error
  * SIGTERM/SIGINT: stop accepting connections and answer every request already received. Node's
  * own server.close() drops idle keep-alive connections at once, which resets a request a client
  * has just sent on one (its bytes arrived but were not read yet). Instead, every answer from now
- * on closes its connection, idle keep-alive connections close at their keep-alive timeout as
- * always (a request arriving before that is answered), and connections that never sent a byte
- * close at once. The process exits when the last connection is gone.
+ * on closes its connection, idle keep-alive connections close after a short grace (a request
+ * arriving in it is answered), and connections that never sent a byte close at once. The process
+ * exits when the last connection is gone.
  */
 function installShutdown(server: Server, config: RuntimeConfig, runtime: LocalRuntime) {
   const { logger } = runtime;
@@ -211,9 +217,16 @@ function installShutdown(server: Server, config: RuntimeConfig, runtime: LocalRu
       logger.info('stopped', { event: 'server_stopped' });
       process.exit(0);
     });
-    // After this turn has read whatever already arrived, a connection still silent has nothing to answer.
+    // After this turn has read whatever already arrived, a connection still silent has nothing to
+    // answer; an idle keep-alive one gets a short grace (a request arriving in it is answered and
+    // clears the timer; Node closes the connection when it passes).
     setImmediate(() => {
-      for (const socket of silent) if (socket.bytesRead === 0) socket.destroy();
+      const busy = new Set([...open].map((res) => res.socket));
+      for (const socket of connections) {
+        if (silent.has(socket) && socket.bytesRead === 0) socket.destroy();
+        else if (!busy.has(socket))
+          socket.setTimeout(Math.min(SHUTDOWN_IDLE_GRACE_MS, config.http.keepAliveTimeoutMs));
+      }
     });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
