@@ -45,16 +45,19 @@ try {
   for (const args of commands) {
     const time = (env: Record<string, string>) => {
       const samples: number[] = [];
+      const cpu: number[] = [];
       for (let i = 0; i < runs; i++) {
         const started = process.hrtime.bigint();
         const res = cli(args, env);
         samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+        cpu.push(res.cpuMs);
         if (res.status !== 0)
           throw new Error(`agenticai ${args.join(' ')} exited ${res.status}: ${res.stderr}`);
       }
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       samples.sort((a, b) => a - b);
-      const median = samples[Math.floor(samples.length / 2)]!;
-      return `${median.toFixed(0).padStart(5)} (${samples[0]!.toFixed(0)}-${samples.at(-1)!.toFixed(0)})`;
+      const range = `${samples[0]!.toFixed(0)}-${samples.at(-1)!.toFixed(0)}`;
+      return `${median(samples).toFixed(0).padStart(5)} (${range}) cpu ${median(cpu).toFixed(0)}`;
     };
     const built = time({});
     const compiled = time({ AGENTICAI_NO_BUILD: '1' });

@@ -294,7 +294,12 @@ describe('model spend limits', () => {
   });
 
   it('projects-per-day cap → 429 project_quota_exceeded; idempotent replays do not count', async () => {
-    const rt = await runtime({ workers: false, env: { PROJECTS_PER_DAY: '2' } });
+    // A fixed instant: a run across midnight UTC would otherwise start a new day's count.
+    const rt = await runtime({
+      workers: false,
+      env: { PROJECTS_PER_DAY: '2' },
+      clock: manualClock('2026-11-23T10:30:00Z'),
+    });
     await create(rt, 'a', { 'idempotency-key': 'same' });
     await create(rt, 'a', { 'idempotency-key': 'same' });
     await create(rt, 'b');
