@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { dynamoDbLocalProject } from './test/support/store-engine-project.ts';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // The store-facing tests run a second time against Amazon DynamoDB Local (test/support/store-engine.ts).
+    projects: [{ extends: true, test: { name: 'dynalite' } }, dynamoDbLocalProject],
   },
 });
