@@ -40,10 +40,18 @@ function exited(child: ChildProcess, onError: (error: Error) => void) {
 }
 
 const running = new Set<ChildProcess>();
-// A test that fails before its close() must not leave a JVM behind.
-process.once('exit', () => {
+// A test that fails before its close() (a timeout while the JVM starts) must not leave a JVM behind:
+// kill what is left when the test process ends, also when the runner terminates it.
+const killAll = () => {
   for (const child of running) child.kill('SIGKILL');
-});
+};
+process.once('exit', killAll);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  });
+}
 
 /** The package's spawn, with JVM flags for a short start (a test store lives seconds, not days). */
 function spawnQuickly(port: number): ChildProcess {
