@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { dynamoDbLocalProject } from './test/support/store-engine-project.ts';
 
 /**
  * Tests that start servers (the embedded store listens on loopback), spawn processes (the server,
@@ -45,6 +46,8 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      // The store-facing tests again, against Amazon DynamoDB Local (test/support/store-engine.ts).
+      dynamoDbLocalProject,
     ],
   },
 });

@@ -147,7 +147,7 @@ export function restApiGateway(handler: ProxyHandler, opts: ApiGatewayOptions = 
       multiValueHeaders,
       queryStringParameters: hasQuery ? query : null,
       multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-      pathParameters: isRoot ? null : { proxy: decodeURIComponent(rawPath.slice(1)) },
+      pathParameters: isRoot ? null : { proxy: safeDecode(rawPath.slice(1)) },
       stageVariables: null,
       body,
       isBase64Encoded: body !== null && binaryBody,
@@ -246,6 +246,14 @@ export function restApiGateway(handler: ProxyHandler, opts: ApiGatewayOptions = 
       return toResponse(result, request, event.requestContext.requestId);
     },
   };
+}
+
+function safeDecode(text: string) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The Lambda context a function gets; the fields are what the runtime fills in. */

@@ -175,6 +175,29 @@ describe('stage worker under the SQS event source mapping (simulated queues, red
     expect(warnings).toEqual([]);
   });
 
+  it('a record from a queue the worker does not know is reported failed and its delay problem logged, not thrown', async () => {
+    const { worker, warnings } = setup(async () => {
+      throw new Error('stage failed');
+    });
+    const stray = {
+      ...record('s1', body('p1')),
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:elsewhere',
+    };
+    await expect(worker({ Records: [stray, record('s2', 'not json')] })).rejects.toThrow();
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+    expect(warnings).toMatchObject([
+      { event: 'retry_delay_failed', messageId: 's1', queue: 'arn:aws:sqs:us-east-1:123456789012:elsewhere' },
+    ]);
+  });
+
+  it('maps a stage queue ARN to its URL, and nothing else', () => {
+    const { sim, simQueue } = setup(async () => 'processed');
+    expect(simQueue.urlForArn(sim.arn(names.qa))).toBe(sim.url(names.qa));
+    expect(simQueue.urlForArn('arn:aws:sqs:us-east-1:999999999999:agenticai-dev-qa')).toBeUndefined();
+    expect(simQueue.urlForArn('arn:aws:sns:us-east-1:123456789012:agenticai-dev-qa')).toBeUndefined();
+    expect(simQueue.urlForArn('not an arn')).toBeUndefined();
+  });
+
   it('a message that keeps failing reaches the dead-letter queue after maxReceiveCount receives', async () => {
     const { sim, simQueue, worker } = setup(async () => 'processed');
     await sim.deliver(names.pm, worker);
