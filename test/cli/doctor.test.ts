@@ -14,7 +14,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseEnvironment } from '../../infra/config.ts';
-import { CURRENT_BOOTSTRAP_VERSION, concurrency } from '../../src/cli/commands/doctor.ts';
+import { CURRENT_BOOTSTRAP_VERSION, concurrency } from '../../src/cli/commands/doctor-checks.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { ROOT } from '../support/server-process.ts';
 
