@@ -6,6 +6,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { resourceNames } from '../../src/naming.ts';
 import {
   ALARM_CATALOG,
   type AlarmSpec,
@@ -81,7 +82,7 @@ export function createCatalogAlarms(scope: Construct, props: CatalogAlarmsProps)
   }
   const covered = alarms.filter((a) => a.rendered.spec.paging === 'composite').map((a) => a.alarm);
   const systemHealth = new CompositeAlarm(scope, 'SystemHealth', {
-    compositeAlarmName: `agenticai-${props.envName}-${SYSTEM_HEALTH.id}`,
+    compositeAlarmName: `${resourceNames(props.envName).alarmPrefix}${SYSTEM_HEALTH.id}`,
     alarmDescription: `[${SYSTEM_HEALTH.severity}] C ${fill(SYSTEM_HEALTH.description, { env: props.envName })} Runbook: ${runbookUrl}#${SYSTEM_HEALTH.runbookAnchor}`,
     alarmRule: AlarmRule.anyOf(...covered),
   });

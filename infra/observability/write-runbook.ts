@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../app.ts';
 import { loadEnvironments } from '../environments.ts';
@@ -25,6 +25,10 @@ export function generateRunbook(): string {
           .filter((m) => m.envName === config.name)
           .flatMap((m) => m.alarms.map((a) => a.rendered)),
       })),
+      readdirSync(SECTIONS_DIR)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => readFileSync(join(SECTIONS_DIR, f), 'utf8')),
     );
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
@@ -33,6 +37,8 @@ export function generateRunbook(): string {
 }
 
 export const RUNBOOK_PATH = join(import.meta.dirname, '../../docs/RUNBOOK.md');
+/** Hand-written runbook sections (procedures that are not alarm or configuration data). */
+export const SECTIONS_DIR = join(import.meta.dirname, '../../docs/runbook');
 
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   writeFileSync(RUNBOOK_PATH, generateRunbook());

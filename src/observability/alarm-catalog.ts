@@ -1,3 +1,4 @@
+import { APP_NAME, resourceNames } from '../naming.ts';
 import {
   AUTH_FAILURE_REASONS,
   type FunctionLabel,
@@ -630,7 +631,7 @@ export function renderAlarm(
   return {
     spec,
     resource: target.resource,
-    alarmName: `agenticai-${opts.env}-${spec.id}-${target.resource}`,
+    alarmName: `${resourceNames(opts.env).alarmPrefix}${spec.id}-${target.resource}`,
     threshold,
     title,
     description: `[${spec.severity}] ${spec.requirement} ${text} Runbook: ${runbookUrl}`,
@@ -656,7 +657,7 @@ export function renderRunbookMeaning(spec: AlarmSpec, target?: AlarmTarget) {
 export function parseAlarmName(
   alarmName: string,
 ): { env: string; spec: AlarmSpec; resource: string } | undefined {
-  const match = /^agenticai-(dev|staging|production|local)-(.+)$/.exec(alarmName);
+  const match = new RegExp(`^${APP_NAME}-(dev|staging|production|local)-(.+)$`).exec(alarmName);
   if (!match) return undefined;
   const [, env, rest] = match as unknown as [string, string, string];
   const spec = [...ALARM_CATALOG]

@@ -1,3 +1,4 @@
+import { resourceNames } from '../naming.ts';
 import {
   type AlarmSpec,
   type AlarmTarget,
@@ -119,7 +120,7 @@ export function sampleCompositeMessage(opts: {
   runbookUrl?: string;
   time?: string;
 }) {
-  const name = `agenticai-${opts.env}-${SYSTEM_HEALTH.id}`;
+  const name = `${resourceNames(opts.env).alarmPrefix}${SYSTEM_HEALTH.id}`;
   const arn = (n: string) => `arn:aws:cloudwatch:${opts.region}:123456789012:alarm:${n}`;
   const time = opts.time ?? new Date().toISOString();
   return {

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../../infra/environments.ts';
 import { renderRunbook } from '../../infra/observability/runbook.ts';
-import { generateRunbook, RUNBOOK_PATH } from '../../infra/observability/write-runbook.ts';
+import { generateRunbook, RUNBOOK_PATH, SECTIONS_DIR } from '../../infra/observability/write-runbook.ts';
 import { ALARM_CATALOG, type AlarmSpec, renderAlarm } from '../../src/observability/alarm-catalog.ts';
 import { SAVED_QUERIES } from '../../src/observability/saved-queries.ts';
 
@@ -85,8 +86,13 @@ describe('R10 the runbook is generated from the catalog, the saved queries and t
     );
   });
 
+  it('includes every hand-written section of docs/runbook/ (procedures that are not alarm data)', () => {
+    for (const file of readdirSync(SECTIONS_DIR).filter((f) => f.endsWith('.md')))
+      expect(committed).toContain(readFileSync(join(SECTIONS_DIR, file), 'utf8').trim());
+  });
+
   it('R9.5 documents every saved query in the Queries section', () => {
-    const queries = committed.slice(committed.indexOf('## Queries'), committed.indexOf('## Costs'));
+    const queries = committed.slice(committed.indexOf('## Queries'), committed.indexOf('## Scaling'));
     for (const query of SAVED_QUERIES) expect(queries).toContain(`\`${query.name}\``);
   });
 
