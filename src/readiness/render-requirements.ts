@@ -1,3 +1,5 @@
+import { TEMPLATE_CHECKS } from './checks/index.ts';
+import { LIVE_CHECKS } from './live/index.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
 
 /** A table cell: pipes escaped, line breaks folded. */
@@ -12,7 +14,15 @@ function whereLink(where: string): string {
 
 function row(r: Requirement): string {
   const where = r.where.map(whereLink).join('<br>') || '—';
-  const status = r.notBuilt ? `**Not built yet:** ${r.notBuilt}` : 'built';
+  const checks = [...TEMPLATE_CHECKS, ...LIVE_CHECKS]
+    .filter((c) => (c.requirements as readonly string[]).includes(r.id))
+    .map((c) => `\`${c.id}\``);
+  const status = [
+    r.notBuilt ? `**Not built yet:** ${r.notBuilt}` : 'built',
+    checks.length > 0 ? `checked by ${checks.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('<br>');
   return `| ${r.id} | ${cell(r.title)} | ${cell(r.summary)} | ${cell(where)} | ${cell(status)} |`;
 }
 
@@ -26,7 +36,8 @@ export function renderRequirementsMarkdown(): string {
     'Every requirement of AgenticAI, what it means for this system and where it is implemented. Test',
     'titles name these IDs (e.g. "R7.1 …"), and `agenticai readiness` maps each ID to its automated',
     'evidence: checks on the synthesized templates and the tests that name it (see',
-    '[READINESS.md](READINESS.md)). R2 and R10 are numbered after the original acceptance criteria;',
+    '[READINESS.md](READINESS.md)); the Status column names the checks (`src/readiness/checks/`, and',
+    '`src/readiness/live/` for `--live`). R2 and R10 are numbered after the original acceptance criteria;',
     'the readiness checklist is split into C1–C16, one ID per item. IDs never change meaning.',
     '',
   ];
