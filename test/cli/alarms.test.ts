@@ -83,9 +83,7 @@ describe('agenticai alarms', () => {
     const { text, slack } = JSON.parse(stdout) as { text: string; slack: { blocks: unknown[] } };
     expect(text).toMatch(/^CRITICAL: agenticai-production-api-5xx-api/);
     expect(text).toContain('Dimensions: ApiName=agenticai-production, Stage=v1');
-    expect(text).toContain(
-      'Runbook:    docs/RUNBOOK.md#api-5xx',
-    );
+    expect(text).toContain('Runbook:    docs/RUNBOOK.md#api-5xx');
     expect(JSON.stringify(slack)).toContain('Open in CloudWatch');
     expect(await runCli(['alarms', 'render', '--alarm', 'nope'])).toBe(2);
   });
