@@ -59,25 +59,41 @@ export interface CatalogAlarms {
  * catalog's renderings (`renderAlarm`). Created directly in `scope` so construct ids (and with them
  * the logical ids of named alarms) stay stable.
  */
+/**
+ * One catalog alarm bound to one resource, notifying its channel unless it pages only through the
+ * composite. Stacks without a composite (the account stack) use it for the few alarms they need.
+ */
+export function catalogAlarm(
+  scope: Construct,
+  spec: AlarmSpec,
+  target: AlarmTarget,
+  props: Pick<CatalogAlarmsProps, 'envName' | 'metrics' | 'channels' | 'runbookUrl'>,
+): CatalogAlarms['alarms'][number] {
+  const rendered = renderAlarm(spec, target, {
+    env: props.envName,
+    runbookUrl: props.runbookUrl ?? RUNBOOK_URL,
+  });
+  const alarm = new Alarm(scope, `${spec.id}-${target.resource}`, {
+    alarmName: rendered.alarmName,
+    alarmDescription: rendered.description,
+    metric: props.metrics.forAlarm(spec, { ...target.values, env: props.envName }),
+    threshold: rendered.threshold,
+    evaluationPeriods: spec.evaluationPeriods,
+    datapointsToAlarm: spec.datapointsToAlarm,
+    comparisonOperator: COMPARISON[spec.comparison],
+    treatMissingData: MISSING[spec.treatMissingData],
+  });
+  const topic = topicFor(spec, props.channels);
+  if (topic) notify(alarm, topic);
+  return { rendered, target, alarm };
+}
+
 export function createCatalogAlarms(scope: Construct, props: CatalogAlarmsProps): CatalogAlarms {
   const alarms: CatalogAlarms['alarms'] = [];
   const runbookUrl = props.runbookUrl ?? RUNBOOK_URL;
   for (const spec of props.catalog ?? ALARM_CATALOG) {
     for (const target of props.targets[spec.scope]) {
-      const rendered = renderAlarm(spec, target, { env: props.envName, runbookUrl });
-      const alarm = new Alarm(scope, `${spec.id}-${target.resource}`, {
-        alarmName: rendered.alarmName,
-        alarmDescription: rendered.description,
-        metric: props.metrics.forAlarm(spec, { ...target.values, env: props.envName }),
-        threshold: rendered.threshold,
-        evaluationPeriods: spec.evaluationPeriods,
-        datapointsToAlarm: spec.datapointsToAlarm,
-        comparisonOperator: COMPARISON[spec.comparison],
-        treatMissingData: MISSING[spec.treatMissingData],
-      });
-      const topic = topicFor(spec, props.channels);
-      if (topic) notify(alarm, topic);
-      alarms.push({ rendered, target, alarm });
+      alarms.push(catalogAlarm(scope, spec, target, { ...props, runbookUrl }));
     }
   }
   const covered = alarms.filter((a) => a.rendered.spec.paging === 'composite').map((a) => a.alarm);

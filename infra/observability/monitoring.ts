@@ -89,15 +89,17 @@ export class Monitoring extends Construct {
       values: { function: f.functionName, limit: String(f.concurrencyLimit) },
       timeoutSeconds: f.timeoutSeconds,
     });
+    // The alert topics' own dead-letter queue is watched and drawn like the application's (R2.6, C8).
+    const deadLetterQueues = [
+      ...props.deadLetterQueues,
+      { label: 'alert-delivery-dlq', queueName: this.deliveryDlq.queueName },
+    ];
     const targets: Record<Scope, AlarmTarget[]> = {
       function: props.functions.map(fnTarget),
       scheduled: props.functions.filter((f) => f.scheduled).map(fnTarget),
       api: [{ resource: 'api', values: { api: props.api.name, stage: props.api.stage } }],
       table: props.tables.map((t) => ({ resource: t.label, values: { table: t.tableName } })),
-      dlq: [
-        ...props.deadLetterQueues,
-        { label: 'alert-delivery-dlq', queueName: this.deliveryDlq.queueName },
-      ].map((q) => ({ resource: q.label, values: { queue: q.queueName } })),
+      dlq: deadLetterQueues.map((q) => ({ resource: q.label, values: { queue: q.queueName } })),
       waf: props.waf
         ? [{ resource: 'waf', values: { webAcl: props.waf.webAclName, region: props.waf.region } }]
         : [],
@@ -120,7 +122,7 @@ export class Monitoring extends Construct {
       functions: props.functions,
       api: props.api,
       tables: props.tables,
-      queues: [...props.queues, ...props.deadLetterQueues],
+      queues: [...props.queues, ...deadLetterQueues],
       waf: props.waf,
       alarms,
       systemHealth,

@@ -1,7 +1,10 @@
 import { RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
 import { AlertTopics } from '../constructs/alert-topics.ts';
 import { CostGuard } from '../constructs/cost-guard.ts';
+import { catalogAlarm } from '../observability/alarms.ts';
+import { MetricFactory } from '../observability/metric-factory.ts';
 
 /** Cost Explorer anomaly monitors and subscriptions exist only here; budgets are global but live here too. */
 export const ACCOUNT_STACK_REGION = 'us-east-1';
@@ -41,5 +44,16 @@ export class AccountStack extends Stack {
       existingAnomalyMonitorArn: props.existingAnomalyMonitorArn,
       environmentTag: props.budgetEnvironmentTag,
     });
+    // Budget and anomaly notifications that cannot be delivered land here: watched like every DLQ (C8).
+    catalogAlarm(
+      this,
+      ALARM_CATALOG.find((spec) => spec.id === 'dlq-messages')!,
+      { resource: 'alert-delivery-dlq', values: { queue: this.alerts.deliveryDlq.queueName } },
+      {
+        envName: 'account',
+        metrics: new MetricFactory('account'),
+        channels: { general: this.alerts.general, critical: this.alerts.critical },
+      },
+    );
   }
 }

@@ -16,9 +16,15 @@ export const systemHealth: TemplateCheck = {
       text(a.props.AlarmDescription).startsWith('[critical]'),
     );
     const rule = composites.flatMap((c) => referencedIds(c.props.AlarmRule));
+    // Direct paging: a critical topic of the stack that owns the alarm (the environment's, or the
+    // account stack's for account-wide resources).
+    const criticalTopics = resourcesOf(set, 'AWS::SNS::Topic')
+      .filter((t) => String(t.props.TopicName).endsWith('-critical'))
+      .map((t) => t.logicalId);
     const direct = (id: string) =>
       critical.some(
-        (a) => a.logicalId === id && referencedIds(a.props.AlarmActions).includes(topic?.logicalId ?? ''),
+        (a) =>
+          a.logicalId === id && referencedIds(a.props.AlarmActions).some((t) => criticalTopics.includes(t)),
       );
     const problems = [
       ...critical
