@@ -112,7 +112,7 @@ export class AgenticAiStack extends Stack {
     };
 
     this.apiFunction = new ServiceFunction(this, 'ApiFunction', {
-      entry: 'src/http/lambda.ts',
+      entry: 'src/entry/api-lambda.ts',
       memoryMb: config.api.memoryMb,
       timeout: Duration.seconds(config.api.timeoutSeconds),
       environment: shared,
@@ -122,7 +122,7 @@ export class AgenticAiStack extends Stack {
       reservedConcurrency: config.api.reservedConcurrency,
     });
     this.workerFunction = new ServiceFunction(this, 'WorkerFunction', {
-      entry: 'src/workers/lambda.ts',
+      entry: 'src/entry/worker-lambda.ts',
       memoryMb: config.workers.memoryMb,
       timeout: workerTimeout,
       environment: shared,
@@ -137,7 +137,7 @@ export class AgenticAiStack extends Stack {
     });
     this.sweeperFunction = new ServiceFunction(this, 'SweeperFunction', {
       deadLetterQueue: sweeperDlq,
-      entry: 'src/workers/sweeper.ts',
+      entry: 'src/entry/sweeper-lambda.ts',
       memoryMb: 256,
       timeout: Duration.seconds(60),
       environment: shared,
@@ -218,7 +218,7 @@ export class AgenticAiStack extends Stack {
       });
     }
     this.notifierFunction = new ServiceFunction(this, 'NotifierFunction', {
-      entry: 'src/notifier/lambda.ts',
+      entry: 'src/entry/notifier-lambda.ts',
       memoryMb: 256,
       timeout: Duration.seconds(30),
       environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },
