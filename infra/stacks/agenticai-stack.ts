@@ -15,7 +15,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DATA_TABLE } from '../../src/adapters/aws/tables.ts';
+import { DATA_TABLE } from '../../src/adapters/dynamodb/tables.ts';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
 import { SERVICES } from '../../src/observability/metrics.ts';

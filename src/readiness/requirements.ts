@@ -625,7 +625,11 @@ export const REQUIREMENT_GROUPS = [
         title: 'Email plus optional Slack',
         summary:
           'Email subscriptions on both topics; a Slack notifier function subscribed to both, reading its webhook from Secrets Manager, with a DLQ.',
-        where: ['infra/constructs/alert-topics.ts', 'src/notifier/handler.ts', 'src/entry/notifier-lambda.ts'],
+        where: [
+          'infra/constructs/alert-topics.ts',
+          'src/notifier/handler.ts',
+          'src/entry/notifier-lambda.ts',
+        ],
       },
       {
         id: 'C5',

@@ -300,7 +300,7 @@ describe('GET /api/projects and /api/projects/{id}', () => {
 });
 
 async function repoOf(runtime: TestRuntime): Promise<ProjectRepository> {
-  const { createDocumentClient } = await import('../../src/adapters/aws/dynamo.ts');
+  const { createDocumentClient } = await import('../../src/adapters/dynamodb/client.ts');
   const { DynamoProjectRepository } = await import('../../src/adapters/aws/project-repository.ts');
   return new DynamoProjectRepository(
     createDocumentClient({ endpoint: runtime.store.endpoint }),

@@ -7,6 +7,7 @@ import type {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
 import {
@@ -17,9 +18,8 @@ import {
 } from '../../observability/alarm-catalog.ts';
 import { sampleAlarmMessage, sampleResource, sampleTarget } from '../../observability/sample-alarm.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput, table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 function parseAlarmId(value: string): string {
   if (!ALARM_CATALOG.some((a) => a.id === value)) {

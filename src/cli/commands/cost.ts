@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
 import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
 import { EMITTED_METRICS } from '../../observability/metrics.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput, table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 /** `--check` exit code when actual or projected spend exceeds the budget. */
 export const OVER_BUDGET_EXIT = EXIT.checkFailed;
@@ -90,7 +90,9 @@ export function registerCost(program: Command) {
         throw new CliError((error as Error).message, EXIT.usage);
       }
       const config = awsClientConfig(globals);
-      const { CostExplorerSource, deployedBudget } = await import('../../adapters/aws/cost-explorer.ts');
+      const { CostExplorerSource, deployedBudget } = await (
+        await import('../../composition/admin.ts')
+      ).costSources();
       const source = new CostExplorerSource(config.profile ? { profile: config.profile } : {});
       try {
         const { rows } = await source.dailyCosts(period);
