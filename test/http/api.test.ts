@@ -186,7 +186,7 @@ describe('POST /api/projects', () => {
   });
 });
 
-describe('Idempotency-Key', () => {
+describe('C12 Idempotency-Key', () => {
   it('the same key and body returns the same project (marked replayed)', async () => {
     const first = await rt.json<ProjectBody>(
       '/api/projects',
