@@ -189,7 +189,9 @@ export function registerAlarms(program: Command) {
           const name = alarm.AlarmName!;
           const spec = parseAlarmName(name)?.spec;
           // Composite-paged alarms reach people through system-health, on the critical topic.
-          const topic = `agenticai-${env}-${!spec || spec.severity === 'critical' || spec.paging === 'composite' ? 'critical' : 'general'}`;
+          const topic = resourceNames(env).topic(
+            !spec || spec.severity === 'critical' || spec.paging === 'composite' ? 'critical' : 'general',
+          );
           // Started now, awaited after the notifier's receipt: it must never reject unobserved.
           if (!emailByTopic.has(topic))
             emailByTopic.set(

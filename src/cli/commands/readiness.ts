@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { awsClientConfig } from '../../composition/admin.ts';
+import { resourceNames } from '../../naming.ts';
 import { openLiveContext } from '../../readiness/live/context.ts';
 import { LIVE_CHECKS } from '../../readiness/live/index.ts';
 import {
@@ -103,7 +104,7 @@ export function registerReadiness(program: Command) {
         throw new CliError((error as Error).message, EXIT.failure);
       }
       const set = templateSetFor(env, stacks);
-      if (!set.stacks.some((s) => s.stackName.startsWith(`agenticai-${env}`))) {
+      if (!set.stacks.some((s) => s.stackName.startsWith(resourceNames(env).stack))) {
         throw new CliError(
           `no stack of environment ${env} in the templates (found ${stacks.map((s) => s.stackName).join(', ') || 'none'})`,
         );
