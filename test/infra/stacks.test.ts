@@ -256,6 +256,7 @@ describe.each(envStacks)('%s', (name) => {
       .map(([, r]) => r as { Properties: Record<string, any> });
     if (env !== 'dev')
       expect(roles).toHaveLength(Object.keys(template().findResources('AWS::IAM::Role')).length);
+    expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
@@ -335,7 +336,9 @@ describe.each(envStacks)('%s', (name) => {
   it('rollback by alias (the groundwork for R12.5): the API and the event sources target the `live` alias', () => {
     template().resourceCountIs('AWS::Lambda::Alias', 4);
     template().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
-    for (const mapping of resources(template(), 'AWS::Lambda::EventSourceMapping')) {
+    const mappings = resources(template(), 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(4);
+    for (const mapping of mappings) {
       expect(JSON.stringify(mapping.Properties.FunctionName)).toMatch(/Live/);
     }
     const methods = resources(template(), 'AWS::ApiGateway::Method');
@@ -354,8 +357,9 @@ describe.each(envStacks)('%s', (name) => {
   });
 
   it('concurrency: no reserved concurrency unless an environment opts in (a new account with quota 10 cannot hold any)', () => {
-    for (const fn of resources(template(), 'AWS::Lambda::Function'))
-      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const functions = resources(template(), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(4);
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('C15 tags: every taggable resource carries Application and Environment', () => {
@@ -1057,8 +1061,9 @@ describe('deployment settings (issue 11)', () => {
   });
 
   it('no source maps in the deployed bundles unless configured', () => {
-    for (const fn of resources(t('agenticai-production'), 'AWS::Lambda::Function'))
-      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
+    const functions = resources(t('agenticai-production'), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(4);
+    for (const fn of functions) expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
     expect(assets.length).toBeGreaterThanOrEqual(4);
     for (const asset of assets)
