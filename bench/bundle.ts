@@ -11,9 +11,9 @@ import { build } from 'esbuild';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const entries = {
-  api: 'src/http/lambda.ts',
-  worker: 'src/workers/lambda.ts',
-  sweeper: 'src/workers/sweeper.ts',
+  api: 'src/entry/api-lambda.ts',
+  worker: 'src/entry/worker-lambda.ts',
+  sweeper: 'src/entry/sweeper-lambda.ts',
 };
 const out = mkdtempSync(join(tmpdir(), 'agenticai-bundle-'));
 // What the functions find in their environment in AWS (values only need the right shape).

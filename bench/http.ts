@@ -54,7 +54,7 @@ async function run(mode: 'hardened' | 'bypassed'): Promise<Figures> {
   }
 }
 
-/** The server reports its store calls when asked with SIGUSR2 (see src/http/server.ts). */
+/** The server reports its store calls when asked with SIGUSR2 (see src/entry/server.ts). */
 async function storeCalls(server: Awaited<ReturnType<typeof startServer>>) {
   const reports = () => server.lines().filter((l) => l.includes('"store_calls"'));
   const seen = reports().length;

@@ -60,9 +60,9 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts src/http/server.ts as `npm start` does; keeps only the lines it needs (not the access log). */
+/** Starts src/entry/server.ts as `npm start` does; keeps only the lines it needs (not the access log). */
 async function startSoakServer(dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'src/http/server.ts'], {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'src/entry/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

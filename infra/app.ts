@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { accountNames, resourceNames } from '../src/naming.ts';
 import type { EnvironmentConfig } from './config.ts';
 import { ACCOUNT_STACK_REGION, AccountStack } from './stacks/account-stack.ts';
 import { AgenticAiStack } from './stacks/agenticai-stack.ts';
@@ -22,9 +23,9 @@ const RANK = { production: 0, staging: 1, dev: 2 } as const;
 
 /** Stack names in CloudFormation (one per scope) and the construct ids the CDK CLI selects stacks by. */
 export const STACK_NAMES = {
-  account: 'agenticai-account',
-  region: 'agenticai-region',
-  environment: (env: string) => `agenticai-${env}`,
+  account: accountNames.accountStack,
+  region: accountNames.regionStack,
+  environment: (env: string) => resourceNames(env).stack,
 };
 
 /**

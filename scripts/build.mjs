@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '..');
-export const ENTRIES = { cli: 'src/cli/main.ts', server: 'src/http/server.ts' };
+export const ENTRIES = { cli: 'src/entry/cli.ts', server: 'src/entry/server.ts' };
 
 export async function buildDist() {
   const dist = join(root, 'dist');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resourceNames } from './naming.ts';
 
 /**
  * One typed configuration for the runtime (local server, Lambda, CLI), read from environment
@@ -139,8 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     dataDir: e.AGENTICAI_DATA_DIR,
-    dataTableName: e.DATA_TABLE_NAME ?? `agenticai-${e.AGENTICAI_ENV}-data`,
-    countersTableName: e.COUNTERS_TABLE_NAME ?? `agenticai-${e.AGENTICAI_ENV}-counters`,
+    dataTableName: e.DATA_TABLE_NAME ?? resourceNames(e.AGENTICAI_ENV).dataTable,
+    countersTableName: e.COUNTERS_TABLE_NAME ?? resourceNames(e.AGENTICAI_ENV).countersTable,
     defaultHourlyLimit: e.RATE_LIMIT_DEFAULT_HOURLY,
     rateLimitFailOpen: e.RATE_LIMIT_FAIL_OPEN,
     authCacheTtlMs: e.AUTH_CACHE_TTL_SECONDS * 1000,

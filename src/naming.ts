@@ -6,7 +6,16 @@ export const APP_NAME = 'agenticai';
 
 export const resourceNames = (env: string) =>
   ({
+    /** `agenticai-<env>`: the stack, the dashboard, the API and the web ACL, and every name below. */
+    prefix: `${APP_NAME}-${env}`,
     stack: `${APP_NAME}-${env}`,
+    dashboard: `${APP_NAME}-${env}`,
+    /** A per-environment resource: a function, table or queue by its short name. */
+    resource: (name: string) => `${APP_NAME}-${env}-${name}`,
+    topic: (kind: 'general' | 'critical') => `${APP_NAME}-${env}-${kind}`,
+    /** Local mode's store-backed stage queues. */
+    queueTable: `${APP_NAME}-${env}-queues`,
+    savedQuery: (name: string) => `${APP_NAME}-${env}/${name}`,
     dataTable: `${APP_NAME}-${env}-data`,
     countersTable: `${APP_NAME}-${env}-counters`,
     pepperSecret: `${APP_NAME}/${env}/key-pepper`,
@@ -15,3 +24,14 @@ export const resourceNames = (env: string) =>
     alarmPrefix: `${APP_NAME}-${env}-`,
     notifierLogGroup: `/${APP_NAME}/${env}/notifier`,
   }) as const;
+
+/** The stacks deployed once per account (us-east-1) and per region, and the account's cost controls. */
+export const accountNames = {
+  accountStack: `${APP_NAME}-account`,
+  regionStack: `${APP_NAME}-region`,
+  /** The account stack's alert topics: `agenticai-account-general|critical`. */
+  topic: (kind: 'general' | 'critical') => `${APP_NAME}-account-${kind}`,
+  budget: `${APP_NAME}-monthly`,
+  anomalyMonitor: `${APP_NAME}-services`,
+  anomalySubscription: `${APP_NAME}-anomalies`,
+} as const;

@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resourceNames } from '../../src/naming.ts';
 import { InfraConfigError } from '../config.ts';
 import { apiUrl, nextSteps } from '../deploy-steps.ts';
 import { ENVIRONMENT_NAMES, loadEnvironments } from '../environments.ts';
@@ -51,7 +52,7 @@ if (command === 'deploy' && !skipDoctor) {
     process.exit(doctor.status ?? 1);
   }
 }
-const stack = `agenticai-${envName}`;
+const stack = resourceNames(envName!).stack;
 const outputsFile = join(ROOT, 'cdk.out', `outputs-${envName}.json`);
 const result = spawnSync(
   'npx',

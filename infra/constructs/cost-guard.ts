@@ -2,6 +2,7 @@ import { CfnBudget } from 'aws-cdk-lib/aws-budgets';
 import { CfnAnomalyMonitor, CfnAnomalySubscription } from 'aws-cdk-lib/aws-ce';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { accountNames } from '../../src/naming.ts';
 
 export interface CostGuardProps {
   /** Monthly budget in USD (R5.1). Default 50. */
@@ -46,7 +47,7 @@ export class CostGuard extends Construct {
     });
     this.budget = new CfnBudget(this, 'MonthlyBudget', {
       budget: {
-        budgetName: 'agenticai-monthly',
+        budgetName: accountNames.budget,
         budgetType: 'COST',
         timeUnit: 'MONTHLY',
         budgetLimit: { amount: props.monthlyBudgetUsd ?? 50, unit: 'USD' },
@@ -65,14 +66,14 @@ export class CostGuard extends Construct {
       this.anomalyMonitorArn = props.existingAnomalyMonitorArn;
     } else {
       const monitor = new CfnAnomalyMonitor(this, 'ServiceMonitor', {
-        monitorName: 'agenticai-services',
+        monitorName: accountNames.anomalyMonitor,
         monitorType: 'DIMENSIONAL',
         monitorDimension: 'SERVICE',
       });
       this.anomalyMonitorArn = monitor.attrMonitorArn;
     }
     this.anomalySubscription = new CfnAnomalySubscription(this, 'AnomalyAlerts', {
-      subscriptionName: 'agenticai-anomalies',
+      subscriptionName: accountNames.anomalySubscription,
       frequency: 'IMMEDIATE',
       monitorArnList: [this.anomalyMonitorArn],
       subscribers: [{ type: 'SNS', address: props.general.topicArn }],

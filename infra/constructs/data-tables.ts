@@ -1,7 +1,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { COUNTERS_TABLE, DATA_TABLE } from '../../src/adapters/aws/tables.ts';
+import { COUNTERS_TABLE, DATA_TABLE } from '../../src/adapters/dynamodb/tables.ts';
 
 export interface DataTablesProps {
   dataTableName: string;

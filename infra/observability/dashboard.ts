@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { resourceNames } from '../../src/naming.ts';
 import type { RenderedAlarm } from '../../src/observability/alarm-catalog.ts';
 import { AUTH_FAILURE_REASONS, type FunctionLabel, METRICS } from '../../src/observability/metrics.ts';
 import { SAVED_QUERIES } from '../../src/observability/saved-queries.ts';
@@ -60,7 +61,7 @@ export function createDashboard(scope: Construct, props: MonitoringDashboardProp
       .map((a) => a.rendered.annotation);
 
   const dashboard = new Dashboard(scope, 'Dashboard', {
-    dashboardName: `agenticai-${props.envName}`,
+    dashboardName: resourceNames(props.envName).dashboard,
     defaultInterval: Duration.hours(3),
   });
   dashboard.addWidgets(

@@ -6,6 +6,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { resourceNames } from '../../src/naming.ts';
 import { ALERT_LOG_GROUPS_ENV } from '../../src/notifier/evidence.ts';
 import type { AlarmTarget, Scope } from '../../src/observability/alarm-catalog.ts';
 import type { FunctionLabel } from '../../src/observability/metrics.ts';
@@ -73,7 +74,7 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.envName = props.envName;
-    const prefix = `agenticai-${props.envName}`;
+    const prefix = resourceNames(props.envName).prefix;
     const topics = new AlertTopics(this, 'Alerts', {
       prefix,
       adminEmails: props.adminEmails,

@@ -1,3 +1,4 @@
+import { resourceNames } from '../../src/naming.ts';
 import {
   ALARM_CATALOG,
   type AlarmSpec,
@@ -149,7 +150,7 @@ ${table(
     cfg(e).name,
     cfg(e).region === 'us-east-1' ? '`AGENTICAI_REGION` (default us-east-1)' : cfg(e).region,
     '`adminEmails` (`AGENTICAI_ADMIN_EMAILS`), Slack webhook secret',
-    `\`agenticai-${cfg(e).name}-general\`, \`agenticai-${cfg(e).name}-critical\``,
+    `\`${resourceNames(cfg(e).name).topic('general')}\`, \`${resourceNames(cfg(e).name).topic('critical')}\``,
   ]),
 )}
 
@@ -238,8 +239,8 @@ ${table(
 - Restore the data table to a point in time, then point the stack at it:
 
 \`\`\`sh
-aws dynamodb restore-table-to-point-in-time --source-table-name agenticai-${production.config.name}-data \\
-  --target-table-name agenticai-${production.config.name}-data-restored --restore-date-time 2026-11-23T10:00:00Z
+aws dynamodb restore-table-to-point-in-time --source-table-name ${resourceNames(production.config.name).dataTable} \\
+  --target-table-name ${resourceNames(production.config.name).dataTable}-restored --restore-date-time 2026-11-23T10:00:00Z
 \`\`\`
 
 - Restore an artifact: \`aws s3api list-object-versions --bucket <bucket> --prefix projects/<client>/<project>/\`

@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { accountNames } from '../../src/naming.ts';
 import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
 import { AlertTopics } from '../constructs/alert-topics.ts';
 import { CostGuard } from '../constructs/cost-guard.ts';
@@ -30,7 +31,7 @@ export class AccountStack extends Stack {
     Tags.of(this).add('Application', 'AgenticAI');
     Tags.of(this).add('Environment', 'account');
     this.alerts = new AlertTopics(this, 'Alerts', {
-      prefix: 'agenticai-account',
+      prefix: accountNames.accountStack,
       adminEmails: props.adminEmails,
       // The key protects notifications in flight only, no retained data.
       keyRemovalPolicy: RemovalPolicy.DESTROY,

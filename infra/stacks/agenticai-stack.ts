@@ -15,7 +15,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DATA_TABLE } from '../../src/adapters/aws/tables.ts';
+import { DATA_TABLE } from '../../src/adapters/dynamodb/tables.ts';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
 import { SERVICES } from '../../src/observability/metrics.ts';
@@ -112,7 +112,7 @@ export class AgenticAiStack extends Stack {
     };
 
     this.apiFunction = new ServiceFunction(this, 'ApiFunction', {
-      entry: 'src/http/lambda.ts',
+      entry: 'src/entry/api-lambda.ts',
       memoryMb: config.api.memoryMb,
       timeout: Duration.seconds(config.api.timeoutSeconds),
       environment: shared,
@@ -122,7 +122,7 @@ export class AgenticAiStack extends Stack {
       reservedConcurrency: config.api.reservedConcurrency,
     });
     this.workerFunction = new ServiceFunction(this, 'WorkerFunction', {
-      entry: 'src/workers/lambda.ts',
+      entry: 'src/entry/worker-lambda.ts',
       memoryMb: config.workers.memoryMb,
       timeout: workerTimeout,
       environment: shared,
@@ -137,7 +137,7 @@ export class AgenticAiStack extends Stack {
     });
     this.sweeperFunction = new ServiceFunction(this, 'SweeperFunction', {
       deadLetterQueue: sweeperDlq,
-      entry: 'src/workers/sweeper.ts',
+      entry: 'src/entry/sweeper-lambda.ts',
       memoryMb: 256,
       timeout: Duration.seconds(60),
       environment: shared,
@@ -218,7 +218,7 @@ export class AgenticAiStack extends Stack {
       });
     }
     this.notifierFunction = new ServiceFunction(this, 'NotifierFunction', {
-      entry: 'src/notifier/lambda.ts',
+      entry: 'src/entry/notifier-lambda.ts',
       memoryMb: 256,
       timeout: Duration.seconds(30),
       environment: { SLACK_WEBHOOK_SECRET_ID: slackWebhook.secretArn },

@@ -37,6 +37,19 @@ export interface PipelineOptions {
   slots?: RunningSlots;
 }
 
+/** What a PipelineService works with: its ports, and the options above. */
+export interface PipelineDeps extends PipelineOptions {
+  repo: ProjectRepository;
+  artifacts: ArtifactStore;
+  /** Where stage output is streamed (usually the artifact store itself). */
+  blobs: BlobWriter;
+  queue: StageQueue;
+  model: ModelProvider;
+  clock: Clock;
+  metrics: MetricsSink;
+  logger: Logger;
+}
+
 /** `deferred`: the store or artifact store failed; the stage was released and queued again. */
 export type HandleOutcome = 'processed' | 'duplicate' | 'deferred';
 
@@ -75,22 +88,30 @@ export class PipelineService {
   /** Lease tokens of the stage runs under way in this process. */
   private readonly live = new Set<string>();
   private readonly slots?: RunningSlots;
+  private readonly repo: ProjectRepository;
+  private readonly artifacts: ArtifactStore;
+  private readonly blobs: BlobWriter;
+  private readonly queue: StageQueue;
+  private readonly model: ModelProvider;
+  private readonly clock: Clock;
+  private readonly metrics: MetricsSink;
+  private readonly logger: Logger;
 
-  constructor(
-    private readonly repo: ProjectRepository,
-    private readonly artifacts: ArtifactStore,
-    private readonly blobs: BlobWriter,
-    private readonly queue: StageQueue,
-    private readonly model: ModelProvider,
-    private readonly clock: Clock,
-    private readonly metrics: MetricsSink,
-    private readonly logger: Logger,
-    opts: PipelineOptions = {},
-  ) {
-    this.maxAttempts = opts.maxAttempts ?? 3;
-    this.leaseMs = opts.leaseMs ?? 15 * 60_000;
-    this.maxTokens = opts.maxTokensPerStage ?? 4096;
-    this.slots = opts.slots;
+  constructor(deps: PipelineDeps) {
+    ({
+      repo: this.repo,
+      artifacts: this.artifacts,
+      blobs: this.blobs,
+      queue: this.queue,
+      model: this.model,
+      clock: this.clock,
+      metrics: this.metrics,
+      logger: this.logger,
+      slots: this.slots,
+    } = deps);
+    this.maxAttempts = deps.maxAttempts ?? 3;
+    this.leaseMs = deps.leaseMs ?? 15 * 60_000;
+    this.maxTokens = deps.maxTokensPerStage ?? 4096;
   }
 
   /** Best effort: a lost release is repaired at the client's next refused admission (ProjectQuota.reclaim). */

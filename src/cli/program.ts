@@ -9,14 +9,6 @@ import { registerReadiness } from './commands/readiness.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, reportFailure } from './errors.ts';
 
-export interface GlobalOptions {
-  json: boolean;
-  /** A deployed environment (dev, staging, production); absent means the local instance. */
-  env?: string;
-  region?: string;
-  profile?: string;
-}
-
 export function createProgram(): Command {
   const program = new Command('agenticai')
     .description('Administer AgenticAI: the local instance by default, AWS with --env/--region/--profile.')

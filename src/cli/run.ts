@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
+import type { GlobalOptions } from './globals.ts';
 import { createOutput, type Output } from './output.ts';
-import type { GlobalOptions } from './program.ts';
-
-/** AWS SDK client options from `--region` and `--profile` (the SDK's defaults otherwise). */
-export function awsClientConfig(globals: GlobalOptions): { region?: string; profile?: string } {
-  return {
-    ...(globals.region && { region: globals.region }),
-    ...(globals.profile && { profile: globals.profile }),
-  };
-}
 
 /**
  * A commander action that opens a target (local store or AWS), runs, and always closes it.

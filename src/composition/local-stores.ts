@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
-import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
+import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import {
   connectOrStartStore,
   type EmbeddedStore,
@@ -16,12 +16,13 @@ import { FilePepperSource } from '../adapters/local/file-pepper.ts';
 import { KeyAdmin } from '../app/key-admin.ts';
 import { type Clock, systemClock } from '../app/ports.ts';
 import type { RuntimeConfig } from '../config.ts';
+import { resourceNames } from '../naming.ts';
 
 // Local mode's stores and key administration, apart from the HTTP app and the pipeline, so the CLI
 // opens them without loading the server's modules (docs/PERFORMANCE.md, CLI start-up).
 
 /** Local mode's durable stage queues (SQS in AWS). */
-export const localQueueTableName = (config: RuntimeConfig) => `agenticai-${config.env}-queues`;
+export const localQueueTableName = (config: RuntimeConfig) => resourceNames(config.env).queueTable;
 
 export interface LocalStores {
   store: EmbeddedStore;

@@ -57,20 +57,18 @@ export interface PipelineWiring {
 }
 
 export function wirePipeline(w: PipelineWiring): PipelineService {
-  return new PipelineService(
-    new DynamoProjectRepository(w.db, w.config.dataTableName),
-    w.artifacts,
-    w.blobs,
-    w.queue,
-    wireModel(w.config, w.clock, w.logger, w.metrics, w.model),
-    w.clock,
-    w.metrics,
-    w.logger,
-    {
-      maxAttempts: w.config.pipeline.maxAttempts,
-      leaseMs: w.config.pipeline.leaseMs,
-      maxTokensPerStage: w.config.model.maxTokensPerStage,
-      slots: runningSlots(w.config, w.db),
-    },
-  );
+  return new PipelineService({
+    repo: new DynamoProjectRepository(w.db, w.config.dataTableName),
+    artifacts: w.artifacts,
+    blobs: w.blobs,
+    queue: w.queue,
+    model: wireModel(w.config, w.clock, w.logger, w.metrics, w.model),
+    clock: w.clock,
+    metrics: w.metrics,
+    logger: w.logger,
+    maxAttempts: w.config.pipeline.maxAttempts,
+    leaseMs: w.config.pipeline.leaseMs,
+    maxTokensPerStage: w.config.model.maxTokensPerStage,
+    slots: runningSlots(w.config, w.db),
+  });
 }

@@ -1,20 +1,11 @@
 import { type AlarmSpec, evidenceSource, parseAlarmName } from '../observability/alarm-catalog.ts';
 import type { FunctionLabel } from '../observability/metrics.ts';
 import { logsInsightsUrl, SAVED_QUERIES, savedQueryName } from '../observability/saved-queries.ts';
-import type { Alert } from './format.ts';
+import type { Alert, Evidence } from './format.ts';
 import { redact } from './redact.ts';
 
-/** What an alert carries besides the alarm's state: the errors themselves, and where to look next. */
-export interface Evidence {
-  logGroup: string;
-  /** The alarm window searched (ISO times). */
-  from: string;
-  to: string;
-  /** The most recent error lines of the window, oldest first, redacted and shortened. */
-  lines: string[];
-  /** The saved Logs Insights query to run next, as a console link over the same window. */
-  query?: { name: string; url: string };
-}
+// Evidence is part of the alert the formatter renders; defined there, named here too for callers.
+export type { Evidence } from './format.ts';
 
 /** The notifier's environment variable naming each function's log group (JSON, set by Monitoring). */
 export const ALERT_LOG_GROUPS_ENV = 'ALERT_LOG_GROUPS';

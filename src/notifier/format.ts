@@ -5,7 +5,18 @@
  * within Slack's and email's size limits whatever the alarm (the composite's long rule included).
  */
 import { parseAlarmName } from '../observability/alarm-catalog.ts';
-import type { Evidence } from './evidence.ts';
+
+/** What an alert carries besides the alarm's state: the errors themselves, and where to look next. */
+export interface Evidence {
+  logGroup: string;
+  /** The alarm window searched (ISO times). */
+  from: string;
+  to: string;
+  /** The most recent error lines of the window, oldest first, redacted and shortened. */
+  lines: string[];
+  /** The saved Logs Insights query to run next, as a console link over the same window. */
+  query?: { name: string; url: string };
+}
 
 export interface Alert {
   kind: 'metric' | 'math' | 'composite' | 'budget' | 'unknown';

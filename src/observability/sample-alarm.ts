@@ -36,13 +36,13 @@ export function sampleTarget(env: string, resource: string, region: string): Ala
     resource,
     timeoutSeconds: SAMPLE_TIMEOUT_SECONDS[resource] ?? SAMPLE_TIMEOUT_SECONDS.worker,
     values: {
-      function: `agenticai-${env}-${resource}`,
-      api: `agenticai-${env}`,
+      function: resourceNames(env).resource(resource),
+      api: resourceNames(env).prefix,
       stage: 'v1',
-      table: `agenticai-${env}-${resource}`,
-      queue: `agenticai-${env}-${resource}`,
+      table: resourceNames(env).resource(resource),
+      queue: resourceNames(env).resource(resource),
       limit: '100',
-      webAcl: `agenticai-${env}`,
+      webAcl: resourceNames(env).prefix,
       region,
     },
   };

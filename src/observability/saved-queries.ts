@@ -1,3 +1,4 @@
+import { resourceNames } from '../naming.ts';
 /**
  * CloudWatch Logs Insights queries saved with every environment (R9.4/R9.5), documented in
  * docs/RUNBOOK.md "Queries". `logs` says which log groups each runs against.
@@ -69,7 +70,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
 ];
 
 /** The saved query's name in CloudWatch Logs Insights. */
-export const savedQueryName = (env: string, name: string) => `agenticai-${env}/${name}`;
+export const savedQueryName = (env: string, name: string) => resourceNames(env).savedQuery(name);
 
 /**
  * A console link that opens Logs Insights with `query` over `logGroups`, for the last `seconds` or

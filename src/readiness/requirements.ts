@@ -195,8 +195,8 @@ export const REQUIREMENT_GROUPS = [
           'Functions emit a cold-start metric (Powertools) and the dashboard shows cold starts and init duration from the platform report.',
         where: [
           'src/adapters/aws/metrics.ts',
-          'src/http/lambda.ts',
-          'src/workers/lambda.ts',
+          'src/entry/api-lambda.ts',
+          'src/entry/worker-lambda.ts',
           'infra/observability/monitoring.ts',
         ],
       },
@@ -625,7 +625,11 @@ export const REQUIREMENT_GROUPS = [
         title: 'Email plus optional Slack',
         summary:
           'Email subscriptions on both topics; a Slack notifier function subscribed to both, reading its webhook from Secrets Manager, with a DLQ.',
-        where: ['infra/constructs/alert-topics.ts', 'src/notifier/handler.ts', 'src/notifier/lambda.ts'],
+        where: [
+          'infra/constructs/alert-topics.ts',
+          'src/notifier/handler.ts',
+          'src/entry/notifier-lambda.ts',
+        ],
       },
       {
         id: 'C5',
@@ -659,7 +663,7 @@ export const REQUIREMENT_GROUPS = [
         summary: 'Alarms on failed projects and projects stuck in a stage.',
         where: [
           'src/observability/alarm-catalog.ts (`pipeline-failures`, `stuck-projects`)',
-          'src/workers/sweeper.ts',
+          'src/entry/sweeper-lambda.ts',
         ],
       },
       {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APP_NAME } from '../naming.ts';
+import { resourceNames } from '../naming.ts';
 
 /** CloudFormation JSON as synthesized: untyped by nature, so checks read it with optional chaining. */
 // biome-ignore lint/suspicious/noExplicitAny: a template has no static type; one alias instead of many anys
@@ -41,7 +41,7 @@ export const ENVIRONMENTS = ['dev', 'staging', 'production'] as const;
 
 const envOfStack = (stackName: string) =>
   ENVIRONMENTS.find(
-    (env) => stackName === `${APP_NAME}-${env}` || stackName.startsWith(`${APP_NAME}-${env}-`),
+    (env) => stackName === resourceNames(env).stack || stackName.startsWith(`${resourceNames(env).stack}-`),
   );
 
 /**

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import type { SqsStageQueue } from '../adapters/aws/sqs-queue.ts';
 import type { Logger } from '../app/logger.ts';
 import type { PipelineService } from '../app/pipeline.ts';
 import { backoffMs } from '../domain/backoff.ts';
@@ -28,7 +27,16 @@ function parseMessage(record: SQSRecord): StageMessage {
  * reported per record (partial batch response), so one bad message never re-runs its neighbours.
  * A failed record gets an exponential, jittered delay before its next delivery.
  */
-export function createStageWorker(deps: { pipeline: PipelineService; queue: SqsStageQueue; logger: Logger }) {
+/** Delays a received message's next delivery on its own queue (SQS: ChangeMessageVisibility). */
+export interface RedeliveryQueue {
+  retryAfter(eventSourceArn: string, receiptHandle: string, seconds: number): Promise<void>;
+}
+
+export function createStageWorker(deps: {
+  pipeline: PipelineService;
+  queue: RedeliveryQueue;
+  logger: Logger;
+}) {
   const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord) => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount ?? '1');

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/aws/dynamo.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import { DynamoKeyRepository } from '../../src/adapters/aws/key-repository.ts';
 import { DynamoProjectRepository } from '../../src/adapters/aws/project-repository.ts';
 import { Authenticator } from '../../src/app/authenticator.ts';

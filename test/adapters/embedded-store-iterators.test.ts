@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/aws/dynamo.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import {
   type EmbeddedStore,
   ensureTables,

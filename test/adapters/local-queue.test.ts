@@ -1,6 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/aws/dynamo.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import {
   type EmbeddedStore,
   ensureTables,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/aws/dynamo.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import { DynamoProjectRepository } from '../../src/adapters/aws/project-repository.ts';
 import {
   type EmbeddedStore,

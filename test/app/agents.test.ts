@@ -58,7 +58,7 @@ describe('stage order', () => {
   });
 });
 
-describe('C retries with exponential backoff and jitter', () => {
+describe('C11 retries with exponential backoff and jitter', () => {
   it('grows exponentially up to the cap, and jitter spreads it over [0, ceiling]', () => {
     const opts = { baseMs: 100, capMs: 1_000 };
     expect([1, 2, 3, 4, 5].map((a) => backoffMs(a, opts, () => 1))).toEqual([100, 200, 400, 800, 1000]);

@@ -11,7 +11,7 @@ const context = {
 };
 const ok = { text: 'ok', provider: 'fake', inputTokens: 1, outputTokens: 1 };
 
-describe('C circuit breaker around the model provider', () => {
+describe('C13 circuit breaker around the model provider', () => {
   it('opens after N consecutive failures, fails fast during the cool-down, then closes after a good trial', async () => {
     const clock = manualClock('2026-01-01T00:00:00Z');
     const inner = { generate: vi.fn<ModelProvider['generate']>().mockRejectedValue(new Error('throttled')) };

@@ -100,18 +100,19 @@ async function setup(opts: { blobs?: (inner: BlobWriter) => BlobWriter; model?: 
     },
   });
   const artifacts = new FileArtifactStore(join(rt.dataDir, 'artifacts'));
-  const pipeline = new PipelineService(
-    flakyRepo,
+  const pipeline = new PipelineService({
+    repo: flakyRepo,
     artifacts,
-    opts.blobs ? opts.blobs(artifacts) : artifacts,
+    blobs: opts.blobs ? opts.blobs(artifacts) : artifacts,
     queue,
-    opts.model ?? new TemplateModelProvider(),
+    model: opts.model ?? new TemplateModelProvider(),
     clock,
     metrics,
-    silentLogger(),
+    logger: silentLogger(),
     // One attempt per stage: any failure counted as an attempt fails the project.
-    { maxAttempts: 1, leaseMs: 15 * 60_000 },
-  );
+    maxAttempts: 1,
+    leaseMs: 15 * 60_000,
+  });
   const res = await rt.request(
     '/api/projects',
     jsonPost({ name: 'Infra', type: 'api', description: 'outage test' }),
@@ -214,16 +215,16 @@ describe('stage attempts and infrastructure outages (issue 19)', () => {
     // A run that never finishes stands for a process killed mid-stage.
     void t.pipeline.handle(t.message, 1);
     await expect.poll(async () => (await t.state())?.lease).toBeDefined();
-    const restarted = new PipelineService(
-      new DynamoProjectRepository(t.rt.db, loadConfig({}).dataTableName),
-      new FileArtifactStore(join(t.rt.dataDir, 'artifacts')),
-      new FileArtifactStore(join(t.rt.dataDir, 'artifacts')),
-      { send: async (message: StageMessage) => void t.sent.push({ message }) },
-      new TemplateModelProvider(),
-      t.clock,
-      t.metrics,
-      silentLogger(),
-    );
+    const restarted = new PipelineService({
+      repo: new DynamoProjectRepository(t.rt.db, loadConfig({}).dataTableName),
+      artifacts: new FileArtifactStore(join(t.rt.dataDir, 'artifacts')),
+      blobs: new FileArtifactStore(join(t.rt.dataDir, 'artifacts')),
+      queue: { send: async (message: StageMessage) => void t.sent.push({ message }) },
+      model: new TemplateModelProvider(),
+      clock: t.clock,
+      metrics: t.metrics,
+      logger: silentLogger(),
+    });
     expect(await restarted.resumeAfterRestart()).toEqual({ released: 1, queued: 1 });
     const state = await t.state();
     expect(state?.lease).toBeUndefined();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEMPLATE_BANNER, TemplateModelProvider } from '../../src/adapters/local/template-model.ts';
 import type { ModelContext, ModelProvider } from '../../src/app/ports.ts';
+import { loadConfig } from '../../src/config.ts';
 import { newProjectId } from '../../src/domain/ids.ts';
 import type { Project, Stage } from '../../src/domain/project.ts';
 import { newProject } from '../../src/domain/project.ts';
@@ -85,7 +86,7 @@ describe('agent pipeline (local mode)', () => {
     ]);
     for (const record of done.history) {
       expect(record.durationMs).toBeGreaterThanOrEqual(0);
-      expect(record.endedAt).toBeDefined();
+      expect(record.endedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     }
     const { items } = (await (await rt.request(`/api/projects/${created.id}/artifacts`)).json()) as {
       items: { name: string; stage: string }[];
@@ -116,7 +117,7 @@ describe('agent pipeline (local mode)', () => {
     expect(readme).toContain('revised after QA review');
   });
 
-  it('the same message delivered twice, concurrently, runs the stage once', async () => {
+  it('C12 the same message delivered twice, concurrently, runs the stage once', async () => {
     const model = scriptedModel(() => 'ok');
     const rt = await runtime({ model, workers: false });
     const created = await create(rt);
@@ -136,7 +137,7 @@ describe('agent pipeline (local mode)', () => {
     expect(project.history).toHaveLength(1);
   });
 
-  it('a stage that always fails: 3 attempts, the project is failed with the reason, the message is in the DLQ', async () => {
+  it('C10 a stage that always fails: 3 attempts, the project is failed with the reason, the message is in the DLQ', async () => {
     const metrics = captureMetrics();
     const rt = await runtime({ model: scriptedModel((stage) => (stage === 'dev' ? 'fail' : 'ok')), metrics });
     const created = await create(rt);
@@ -236,17 +237,17 @@ describe('agent pipeline (local mode)', () => {
     const { DynamoProjectRepository } = await import('../../src/adapters/aws/project-repository.ts');
     const { FileArtifactStore } = await import('../../src/adapters/local/file-artifact-store.ts');
     const store = new FileArtifactStore(`${rt.dataDir}/artifacts`);
-    const dying = new PipelineService(
-      new DynamoProjectRepository(rt.db, 'agenticai-local-data'),
-      store,
-      store,
-      rt.queue,
-      hang,
+    const dying = new PipelineService({
+      repo: new DynamoProjectRepository(rt.db, loadConfig({}).dataTableName),
+      artifacts: store,
+      blobs: store,
+      queue: rt.queue,
+      model: hang,
       clock,
-      { count: () => {}, record: () => {} },
-      rt.logger,
-      { leaseMs: 60_000 },
-    );
+      metrics: { count: () => {}, record: () => {} },
+      logger: rt.logger,
+      leaseMs: 60_000,
+    });
     void dying.handle(message, 1);
     await waitFor(async () =>
       ((await (await rt.request(`/api/projects/${created.id}`)).json()) as Project).status === 'pm'
@@ -342,7 +343,7 @@ describe('template provider', () => {
   });
 });
 
-describe('idempotent creation after a crash', () => {
+describe('C12 idempotent creation after a crash', () => {
   it('a retry that finds the key claimed but no project writes the project and starts its pipeline', async () => {
     const rt = await runtime();
     const { DynamoProjectRepository } = await import('../../src/adapters/aws/project-repository.ts');

@@ -179,7 +179,7 @@ describe('private data dir (issue 19)', () => {
     for (let round = 0; round < 5; round++) {
       const dir = await dataDir();
       const env = { ...process.env, AGENTICAI_DATA_DIR: dir, PORT: '0', NODE_ENV: 'production' };
-      const server = spawn(process.execPath, ['--import', 'tsx', 'src/http/server.ts'], {
+      const server = spawn(process.execPath, ['--import', 'tsx', 'src/entry/server.ts'], {
         cwd: ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -111,7 +111,7 @@ function expectJsonError(response: string, status: number, code: string) {
 
 /** Runs `npm start`'s entry point to its exit (start-up failures). */
 function runToExit(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/http/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/entry/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', ...env },
   });

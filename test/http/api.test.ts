@@ -186,7 +186,7 @@ describe('POST /api/projects', () => {
   });
 });
 
-describe('Idempotency-Key', () => {
+describe('C12 Idempotency-Key', () => {
   it('the same key and body returns the same project (marked replayed)', async () => {
     const first = await rt.json<ProjectBody>(
       '/api/projects',
@@ -300,7 +300,7 @@ describe('GET /api/projects and /api/projects/{id}', () => {
 });
 
 async function repoOf(runtime: TestRuntime): Promise<ProjectRepository> {
-  const { createDocumentClient } = await import('../../src/adapters/aws/dynamo.ts');
+  const { createDocumentClient } = await import('../../src/adapters/dynamodb/client.ts');
   const { DynamoProjectRepository } = await import('../../src/adapters/aws/project-repository.ts');
   return new DynamoProjectRepository(
     createDocumentClient({ endpoint: runtime.store.endpoint }),

@@ -76,7 +76,7 @@ beforeAll(async () => {
     PROJECTS_PER_DAY: '100000',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  ({ handler } = (await import('../../src/http/lambda.ts')) as unknown as { handler: Handler });
+  ({ handler } = (await import('../../src/entry/api-lambda.ts')) as unknown as { handler: Handler });
   gateway = restApiGateway(handler, settings);
 
   // Every kind of artifact: the template model's Markdown and source files of three project types,

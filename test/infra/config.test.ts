@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultBedrockModel, isPlaceholderEmail, parseEnvironment } from '../../infra/config.ts';
 import { loadEnvironments } from '../../infra/environments.ts';
 
-describe('typed deployment configuration (issue 11)', () => {
+describe('C16 typed deployment configuration (issue 11)', () => {
   it("defaults to the Claude inference profile of the region's geography, with its destination regions", () => {
     expect(defaultBedrockModel('us-east-2')).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(defaultBedrockModel('eu-west-1')).toBe('eu.anthropic.claude-haiku-4-5-20251001-v1:0');

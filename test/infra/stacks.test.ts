@@ -256,6 +256,7 @@ describe.each(envStacks)('%s', (name) => {
       .map(([, r]) => r as { Properties: Record<string, any> });
     if (env !== 'dev')
       expect(roles).toHaveLength(Object.keys(template().findResources('AWS::IAM::Role')).length);
+    expect(roles.length).toBeGreaterThan(0);
     for (const role of roles) expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
@@ -269,7 +270,7 @@ describe.each(envStacks)('%s', (name) => {
     }
   });
 
-  it('R9.2 functions: JSON logs, X-Ray, newest Node.js runtime, arm64, Powertools settings', () => {
+  it('R9.2 C1 functions: JSON logs, X-Ray, newest Node.js runtime, arm64, Powertools settings', () => {
     const functions = resources(template(), 'AWS::Lambda::Function').filter(
       (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
     );
@@ -312,7 +313,7 @@ describe.each(envStacks)('%s', (name) => {
     });
   });
 
-  it('C queues: one per stage with a DLQ after 3 receives and visibility 6× the worker timeout', () => {
+  it('C10 queues: one per stage with a DLQ after 3 receives and visibility 6× the worker timeout', () => {
     const queues = resources(template(), 'AWS::SQS::Queue');
     const stageQueues = queues.filter((q) => q.Properties.RedrivePolicy);
     expect(stageQueues.map((q) => q.Properties.QueueName).sort()).toEqual(
@@ -332,10 +333,12 @@ describe.each(envStacks)('%s', (name) => {
     );
   });
 
-  it('C rollback by alias: the API and the event sources target the `live` alias', () => {
+  it('rollback by alias (the groundwork for R12.5): the API and the event sources target the `live` alias', () => {
     template().resourceCountIs('AWS::Lambda::Alias', 4);
     template().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
-    for (const mapping of resources(template(), 'AWS::Lambda::EventSourceMapping')) {
+    const mappings = resources(template(), 'AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(4);
+    for (const mapping of mappings) {
       expect(JSON.stringify(mapping.Properties.FunctionName)).toMatch(/Live/);
     }
     const methods = resources(template(), 'AWS::ApiGateway::Method');
@@ -343,7 +346,7 @@ describe.each(envStacks)('%s', (name) => {
     for (const method of methods) expect(JSON.stringify(method.Properties.Integration.Uri)).toMatch(/Live/);
   });
 
-  it('C secrets: the key-hash pepper is generated in Secrets Manager and only the API reads it', () => {
+  it('C2 secrets: the key-hash pepper is generated in Secrets Manager and only the API reads it', () => {
     template().hasResourceProperties('AWS::SecretsManager::Secret', {
       Name: `agenticai/${env}/key-pepper`,
       GenerateSecretString: Match.objectLike({
@@ -353,12 +356,13 @@ describe.each(envStacks)('%s', (name) => {
     });
   });
 
-  it('C concurrency: no reserved concurrency unless an environment opts in (a new account with quota 10 cannot hold any)', () => {
-    for (const fn of resources(template(), 'AWS::Lambda::Function'))
-      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  it('concurrency: no reserved concurrency unless an environment opts in (a new account with quota 10 cannot hold any)', () => {
+    const functions = resources(template(), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(4);
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('C tags: every taggable resource carries Application and Environment', () => {
+  it('C15 tags: every taggable resource carries Application and Environment', () => {
     const tagged = Object.values(
       template().toJSON().Resources as Record<string, { Properties?: { Tags?: unknown } }>,
     )
@@ -376,7 +380,7 @@ describe.each(envStacks)('%s', (name) => {
   });
 });
 
-describe('environment configuration', () => {
+describe('C16 environment configuration (one zod-validated schema)', () => {
   const valid = { name: 'dev', account: '123456789012', region: 'eu-west-1', adminEmails: [ADMIN] };
 
   it('applies documented defaults', () => {
@@ -546,7 +550,7 @@ describe('observability (agenticai-production)', () => {
     });
   });
 
-  it('C alarms for DLQ messages, DynamoDB throttles and system errors, throttles, concurrency, pipeline and rate-limit store', () => {
+  it('C6 C7 C8 C9 alarms for DLQ messages (C8), DynamoDB throttles and system errors (C7), throttles and concurrency (C6), pipeline failures and stuck projects (C9), and the rate-limit store', () => {
     const names = alarms().map((a) => a.Properties.AlarmName as string);
     for (const expected of [
       'dlq-messages-pm-dlq',
@@ -583,7 +587,7 @@ describe('observability (agenticai-production)', () => {
     }
   });
 
-  it('C composite "system health" alarm over every critical alarm, to the critical topic', () => {
+  it('C5 composite "system health" alarm over every critical alarm, to the critical topic', () => {
     const composite = Object.values(template().findResources('AWS::CloudWatch::CompositeAlarm'))[0] as any;
     const covered = alarms().filter((a) => !a.Properties.AlarmActions);
     expect(covered.length).toBeGreaterThan(10);
@@ -591,7 +595,7 @@ describe('observability (agenticai-production)', () => {
     expect(JSON.stringify(composite.Properties.AlarmActions)).toMatch(/CriticalTopic/);
   });
 
-  it('R3.4 two KMS-encrypted topics with TLS-only policies and email subscriptions; the key lets CloudWatch, Budgets and Cost Anomaly Detection publish', () => {
+  it('R3.4 C3 two KMS-encrypted topics with TLS-only policies and email subscriptions; the key lets CloudWatch, Budgets and Cost Anomaly Detection publish', () => {
     const topics = resources(template(), 'AWS::SNS::Topic');
     expect(topics.map((tp) => tp.Properties.TopicName).sort()).toEqual([
       'agenticai-production-critical',
@@ -664,7 +668,7 @@ describe('observability (agenticai-production)', () => {
 describe('Slack notifier (agenticai-staging)', () => {
   const template = () => t('agenticai-staging');
 
-  it('R3.5 is subscribed to both alert topics, reads its webhook from Secrets Manager, has a DLQ and its own alarms', () => {
+  it('R3.5 C4 the Slack notifier is subscribed to both alert topics, reads its webhook from Secrets Manager, has a DLQ and its own alarms', () => {
     const notifier = resources(template(), 'AWS::Lambda::Function').find(
       (f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME === 'agenticai-notifier',
     )!;
@@ -839,7 +843,7 @@ describe('cost control (agenticai-account)', () => {
     ]);
   });
 
-  it('C cost anomaly detection: one SERVICE monitor with an immediate subscription to the general topic', () => {
+  it('C14 cost anomaly detection: one SERVICE monitor with an immediate subscription to the general topic', () => {
     template().hasResourceProperties('AWS::CE::AnomalyMonitor', {
       MonitorType: 'DIMENSIONAL',
       MonitorDimension: 'SERVICE',
@@ -1057,8 +1061,9 @@ describe('deployment settings (issue 11)', () => {
   });
 
   it('no source maps in the deployed bundles unless configured', () => {
-    for (const fn of resources(t('agenticai-production'), 'AWS::Lambda::Function'))
-      expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
+    const functions = resources(t('agenticai-production'), 'AWS::Lambda::Function');
+    expect(functions.length).toBeGreaterThanOrEqual(4);
+    for (const fn of functions) expect(fn.Properties.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
     const assets = readdirSync(outdir).filter((f) => f.startsWith('asset.'));
     expect(assets.length).toBeGreaterThanOrEqual(4);
     for (const asset of assets)

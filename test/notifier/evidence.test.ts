@@ -219,7 +219,7 @@ describe('notifier Lambda handler (AWS SDK mocked)', () => {
         },
       ],
     });
-    const { handler } = await import('../../src/notifier/lambda.ts');
+    const { handler } = await import('../../src/entry/notifier-lambda.ts');
     await handler(event);
     expect(fetchMock).not.toHaveBeenCalled(); // Slack not configured yet.
     vi.setSystemTime(new Date('2026-11-23T10:01:10Z')); // past the TTL

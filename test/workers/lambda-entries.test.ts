@@ -64,9 +64,9 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  ({ handler: worker } = (await import('../../src/workers/lambda.ts')) as never);
-  ({ handler: sweeper } = (await import('../../src/workers/sweeper.ts')) as never);
-  ({ handler: notifier } = (await import('../../src/notifier/lambda.ts')) as never);
+  ({ handler: worker } = (await import('../../src/entry/worker-lambda.ts')) as never);
+  ({ handler: sweeper } = (await import('../../src/entry/sweeper-lambda.ts')) as never);
+  ({ handler: notifier } = (await import('../../src/entry/notifier-lambda.ts')) as never);
 }, 60_000);
 afterAll(() => rt.close());
 

@@ -39,7 +39,7 @@ function record(id: string, body: unknown, receiveCount = 1): SQSRecord {
 beforeEach(() => sqs.reset());
 
 describe('SQS stage worker (partial batch responses)', () => {
-  it('reports only the failed records, and delays their next delivery with backoff', async () => {
+  it('C11 reports only the failed records, and delays their next delivery with backoff', async () => {
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
     const handle = vi.fn(async (message: { projectId: string }) => {
       if (message.projectId === 'bad') throw new Error('stage failed');

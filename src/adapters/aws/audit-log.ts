@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog, Clock } from '../../app/ports.ts';
-import { keys } from './tables.ts';
+import { keys } from '../dynamodb/tables.ts';
 
 /** Administrative actions, one item per action, partitioned by UTC day; kept 400 days. */
 export class DynamoAuditLog implements AuditLog {

@@ -5,8 +5,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CounterStore } from '../../app/ports.ts';
-import { isConditionalCheckFailed } from './dynamo.ts';
-import { keys } from './tables.ts';
+import { isConditionalCheckFailed } from '../dynamodb/client.ts';
+import { keys } from '../dynamodb/tables.ts';
 
 /**
  * SPEC §5: one conditional UpdateItem per request. The first request of a window creates the item

@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { KeyRepository } from '../../app/ports.ts';
 import type { ApiKeyRecord, ClientRecord } from '../../domain/api-key.ts';
-import { isConditionalCheckFailed, pickFields } from './dynamo.ts';
-import { DATA_TABLE, keys } from './tables.ts';
+import { isConditionalCheckFailed, pickFields } from '../dynamodb/client.ts';
+import { DATA_TABLE, keys } from '../dynamodb/tables.ts';
 
 const KEY_FIELDS = [
   'keyId',

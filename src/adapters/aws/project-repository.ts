@@ -8,8 +8,8 @@ import type {
 } from '../../app/ports.ts';
 import type { Lease } from '../../domain/pipeline.ts';
 import type { Project } from '../../domain/project.ts';
-import { isConditionalCheckFailed, pickFields } from './dynamo.ts';
-import { DATA_TABLE, keys } from './tables.ts';
+import { isConditionalCheckFailed, pickFields } from '../dynamodb/client.ts';
+import { DATA_TABLE, keys } from '../dynamodb/tables.ts';
 
 const PROJECT_FIELDS = [
   'id',

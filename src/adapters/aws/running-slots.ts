@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunningSlots } from '../../app/ports.ts';
-import { isConditionalCheckFailed } from './dynamo.ts';
-import { keys } from './tables.ts';
+import { isConditionalCheckFailed } from '../dynamodb/client.ts';
+import { keys } from '../dynamodb/tables.ts';
 
 /**
  * One data-table item per client (`CLIENT#{id}`/`RUNNING`, in the client's partition) with a string set `ids` of its unfinished projects. Every

@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactStore, BlobWriter } from '../../app/ports.ts';
+import { contentTypeFor } from '../../domain/content-type.ts';
 import { type Artifact, compareArtifacts, STAGES, type Stage } from '../../domain/project.ts';
-import { contentTypeFor } from '../local/file-artifact-store.ts';
 
 /** S3 key of an artifact: `projects/{clientId}/{projectId}/{stage}/{name}`. */
 export function artifactKey(clientId: string, projectId: string, stage: Stage, name: string): string {

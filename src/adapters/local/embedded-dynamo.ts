@@ -12,8 +12,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ClassicLevel } from 'classic-level';
 import dynalite from 'dynalite';
-import { storeEndpointConfig } from '../aws/dynamo.ts';
-import { countersTableDefinition, dataTableDefinition, localQueueTableDefinition } from '../aws/tables.ts';
+import { storeEndpointConfig } from '../dynamodb/client.ts';
+import {
+  countersTableDefinition,
+  dataTableDefinition,
+  localQueueTableDefinition,
+} from '../dynamodb/tables.ts';
 
 /** Where a running local instance advertises its store, so the CLI can share it. */
 const STORE_FILE = 'store.json';

@@ -2,23 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactStore } from '../../app/ports.ts';
+import { contentTypeFor } from '../../domain/content-type.ts';
 import { type Artifact, compareArtifacts, STAGES, type Stage } from '../../domain/project.ts';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.md': 'text/markdown; charset=utf-8',
-  '.json': 'application/json',
-  '.ts': 'text/plain; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.yaml': 'text/yaml; charset=utf-8',
-  '.yml': 'text/yaml; charset=utf-8',
-};
-
-export function contentTypeFor(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return (dot >= 0 && CONTENT_TYPES[name.slice(dot)]) || 'text/plain; charset=utf-8';
-}
 
 /**
  * Local artifacts under `<root>/projects/{clientId}/{projectId}/{stage}/{name}`: the same layout as

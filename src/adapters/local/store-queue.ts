@@ -10,7 +10,7 @@ import type { Clock, StageQueue } from '../../app/ports.ts';
 import { backoffMs } from '../../domain/backoff.ts';
 import type { StageMessage } from '../../domain/pipeline.ts';
 import { STAGES, type Stage } from '../../domain/project.ts';
-import { isConditionalCheckFailed } from '../aws/dynamo.ts';
+import { isConditionalCheckFailed } from '../dynamodb/client.ts';
 
 export interface LocalQueueOptions {
   /** How long a received message stays invisible while its handler runs. Default 60 s. */

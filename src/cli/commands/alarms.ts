@@ -7,6 +7,7 @@ import type {
   SNSClient,
 } from '@aws-sdk/client-sns';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
 import { resourceNames } from '../../naming.ts';
 import { parseAlert, toSlack, toText } from '../../notifier/format.ts';
 import {
@@ -17,9 +18,8 @@ import {
 } from '../../observability/alarm-catalog.ts';
 import { sampleAlarmMessage, sampleResource, sampleTarget } from '../../observability/sample-alarm.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput, table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 function parseAlarmId(value: string): string {
   if (!ALARM_CATALOG.some((a) => a.id === value)) {
@@ -189,7 +189,9 @@ export function registerAlarms(program: Command) {
           const name = alarm.AlarmName!;
           const spec = parseAlarmName(name)?.spec;
           // Composite-paged alarms reach people through system-health, on the critical topic.
-          const topic = `agenticai-${env}-${!spec || spec.severity === 'critical' || spec.paging === 'composite' ? 'critical' : 'general'}`;
+          const topic = resourceNames(env).topic(
+            !spec || spec.severity === 'critical' || spec.paging === 'composite' ? 'critical' : 'general',
+          );
           // Started now, awaited after the notifier's receipt: it must never reject unobserved.
           if (!emailByTopic.has(topic))
             emailByTopic.set(

@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
 import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
+import { accountNames, resourceNames } from '../../naming.ts';
 import { EMITTED_METRICS } from '../../observability/metrics.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput, table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 /** `--check` exit code when actual or projected spend exceeds the budget. */
 export const OVER_BUDGET_EXIT = EXIT.checkFailed;
@@ -90,13 +91,15 @@ export function registerCost(program: Command) {
         throw new CliError((error as Error).message, EXIT.usage);
       }
       const config = awsClientConfig(globals);
-      const { CostExplorerSource, deployedBudget } = await import('../../adapters/aws/cost-explorer.ts');
+      const { CostExplorerSource, deployedBudget } = await (
+        await import('../../composition/admin.ts')
+      ).costSources();
       const source = new CostExplorerSource(config.profile ? { profile: config.profile } : {});
       try {
         const { rows } = await source.dailyCosts(period);
         const forecastRest = await source.forecastRest(period);
         const budget =
-          opts.budget ?? (await deployedBudget(config, 'agenticai-monthly')) ?? DEFAULT_BUDGET_USD;
+          opts.budget ?? (await deployedBudget(config, accountNames.budget)) ?? DEFAULT_BUDGET_USD;
         const report = buildCostReport({ period, rows, budget, forecastRest });
         createOutput(globals.json).print(renderCostReport(report), report);
         if (opts.check && (report.monthToDate > report.budget || report.projectedMonthEnd > report.budget)) {
@@ -153,8 +156,8 @@ export function registerCostEstimate(cost: Command) {
     .action(async (opts: { requestsPerMonth: number; templateDir: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const env = globals.env && globals.env !== 'local' ? globals.env : 'production';
-      const stackTemplate = await readTemplate(opts.templateDir, `agenticai-${env}`);
-      const account = await readTemplate(opts.templateDir, 'agenticai-account');
+      const stackTemplate = await readTemplate(opts.templateDir, resourceNames(env).stack);
+      const account = await readTemplate(opts.templateDir, accountNames.accountStack);
       const resources = Object.values(stackTemplate.Resources);
       const api = resources.find(
         (r) =>

@@ -15,6 +15,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type EnvironmentConfig, profileGeography } from '../../../infra/config.ts';
 import { loadEnvironments } from '../../../infra/environments.ts';
+import { accountNames, resourceNames } from '../../naming.ts';
 
 /** The bootstrap version the pinned CDK CLI (aws-cdk 2.1148.1) installs; older still works, but is not recent. */
 export const CURRENT_BOOTSTRAP_VERSION = 33;
@@ -23,7 +24,7 @@ export const MIN_BOOTSTRAP_VERSION = 6;
 /** Lambda refuses a reservation that leaves fewer unreserved concurrent executions than this. */
 export const MIN_UNRESERVED = 100;
 const ACCOUNT_REGION = 'us-east-1';
-const BUDGET_NAME = 'agenticai-monthly';
+const BUDGET_NAME = accountNames.budget;
 
 export type Status = 'ok' | 'warn' | 'fail';
 export interface Check {
@@ -321,27 +322,27 @@ export async function runDoctor(
       model(make(new BedrockClient(at(config.region))), config),
       stack(
         make(new CloudFormationClient(at(ACCOUNT_REGION))),
-        'agenticai-account',
+        accountNames.accountStack,
         ACCOUNT_REGION,
         config.name,
       ),
       stack(
         make(new CloudFormationClient(at(config.region))),
-        'agenticai-region',
+        accountNames.regionStack,
         config.region,
         config.name,
       ),
       stack(
         make(new CloudFormationClient(at(config.region))),
-        `agenticai-${config.name}`,
+        resourceNames(config.name).stack,
         config.region,
         config.name,
       ),
-      ...['general', 'critical'].map((t) =>
-        subscriptions(sns, topic(config.region, `agenticai-${config.name}-${t}`), config.adminEmails),
+      ...(['general', 'critical'] as const).map((t) =>
+        subscriptions(sns, topic(config.region, resourceNames(config.name).topic(t)), config.adminEmails),
       ),
-      ...['general', 'critical'].map((t) =>
-        subscriptions(snsAccount, topic(ACCOUNT_REGION, `agenticai-account-${t}`), config.adminEmails),
+      ...(['general', 'critical'] as const).map((t) =>
+        subscriptions(snsAccount, topic(ACCOUNT_REGION, accountNames.topic(t)), config.adminEmails),
       ),
       budget(make(new BudgetsClient(at(ACCOUNT_REGION))), config.account),
     ]);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput, table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 /** `agenticai doctor --env <env>`: read-only preflight of an environment's account (docs/DEPLOYMENT.md). */
 export function registerDoctor(program: Command) {

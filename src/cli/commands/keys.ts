@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import type { KeyAdmin } from '../../app/key-admin.ts';
+import type { AdminTarget } from '../../composition/admin-target.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { type Output, table } from '../output.ts';
 import { parseClientId, parseDuration, parseHourlyLimit, parseKeyId, parseName } from '../parse.ts';
-import type { GlobalOptions } from '../program.ts';
 import { actionWith } from '../run.ts';
-import type { AdminTarget } from '../target.ts';
 
 // Loaded per command, so `--help` stays light (the store and the AWS SDK load only when used).
 const openAdminTarget = async (globals: GlobalOptions) =>
-  (await import('../target.ts')).openAdminTarget(globals);
+  (await import('../../composition/admin-target.ts')).openAdminTarget(globals);
 
 /** Runs an action with the key administration of the chosen target. */
 function withAdmin<T extends unknown[]>(action: (admin: KeyAdmin, out: Output, ...args: T) => Promise<void>) {

@@ -1,17 +1,17 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { systemClock } from '../../app/ports.ts';
+import type { PipelineTarget } from '../../composition/pipeline-target.ts';
 import { isProjectId } from '../../domain/ids.ts';
 import { type Project, STAGES, type Stage } from '../../domain/project.ts';
 import { CliError } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { type Output, table } from '../output.ts';
 import { parseClientId } from '../parse.ts';
-import type { PipelineTarget } from '../pipeline-target.ts';
-import type { GlobalOptions } from '../program.ts';
 import { actionWith } from '../run.ts';
 
 // Loaded per command, so `--help` stays light (the store and the AWS SDK load only when used).
 const openPipelineTarget = async (globals: GlobalOptions) =>
-  (await import('../pipeline-target.ts')).openPipelineTarget(globals);
+  (await import('../../composition/pipeline-target.ts')).openPipelineTarget(globals);
 
 function parseStage(value: string): Stage {
   if (!STAGES.includes(value as Stage))

@@ -1,4 +1,6 @@
 import { type Command, Option } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
+import { resourceNames } from '../../naming.ts';
 import { openLiveContext } from '../../readiness/live/context.ts';
 import { LIVE_CHECKS } from '../../readiness/live/index.ts';
 import {
@@ -15,9 +17,8 @@ import { synthesizeTemplates } from '../../readiness/synthesize.ts';
 import { readCloudAssembly, type StackTemplate, templateSetFor } from '../../readiness/template-set.ts';
 import { readTestReport, TestReportError } from '../../readiness/test-report.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 /** `agenticai readiness` exits 3 when a required item fails: "not ready", distinct from 1 and 2. */
 export const EXIT_NOT_READY = 3;
@@ -103,7 +104,7 @@ export function registerReadiness(program: Command) {
         throw new CliError((error as Error).message, EXIT.failure);
       }
       const set = templateSetFor(env, stacks);
-      if (!set.stacks.some((s) => s.stackName.startsWith(`agenticai-${env}`))) {
+      if (!set.stacks.some((s) => s.stackName.startsWith(resourceNames(env).stack))) {
         throw new CliError(
           `no stack of environment ${env} in the templates (found ${stacks.map((s) => s.stackName).join(', ') || 'none'})`,
         );

@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import type { RequirementId } from '../requirements.ts';
 import { type Json, resourcesOf } from '../template-set.ts';
@@ -21,7 +22,8 @@ export function alarmRuleCheck(opts: {
     description: opts.description,
     run(set) {
       const alarms = alarmsOf(set, opts.catalogId);
-      if (alarms.length === 0) return fail(`no alarm agenticai-${set.env}-${opts.catalogId}-*`);
+      if (alarms.length === 0)
+        return fail(`no alarm ${resourceNames(set.env).alarmPrefix}${opts.catalogId}-*`);
       const problems = alarms.flatMap((a) =>
         alarmProblems(set, a, opts.rule, alarmLabel(set, opts.catalogId, a)),
       );

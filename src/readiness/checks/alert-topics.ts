@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import { resourcesOf, text } from '../template-set.ts';
 import { topicsReached } from './helpers.ts';
@@ -8,14 +9,16 @@ export const alertTopics: TemplateCheck = {
   description:
     'a general and a critical topic; critical alarms notify the critical one, warnings the general one',
   run(set) {
-    const topic = (kind: string) =>
-      resourcesOf(set, 'AWS::SNS::Topic').find((t) => t.props.TopicName === `agenticai-${set.env}-${kind}`);
+    const topic = (kind: 'general' | 'critical') =>
+      resourcesOf(set, 'AWS::SNS::Topic').find(
+        (t) => t.props.TopicName === resourceNames(set.env).topic(kind),
+      );
     const general = topic('general');
     const critical = topic('critical');
     if (!general || !critical)
-      return fail(`missing topic agenticai-${set.env}-${general ? 'critical' : 'general'}`);
+      return fail(`missing topic ${resourceNames(set.env).topic(general ? 'critical' : 'general')}`);
     const misrouted = resourcesOf(set, 'AWS::CloudWatch::Alarm')
-      .filter((a) => String(a.props.AlarmName).startsWith(`agenticai-${set.env}-`))
+      .filter((a) => String(a.props.AlarmName).startsWith(resourceNames(set.env).alarmPrefix))
       .filter((a) => {
         const severity = text(a.props.AlarmDescription).match(/^\[(warning|critical)\]/)?.[1];
         const wanted = severity === 'critical' ? critical.logicalId : general.logicalId;

@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import type { RequirementId } from '../requirements.ts';
 import { ownStacks } from '../template-set.ts';
@@ -13,9 +14,9 @@ export const dashboardExists: TemplateCheck = {
   run(set) {
     const own = { ...set, stacks: ownStacks(set) };
     const names = dashboardsOf(own).map((d) => d.name);
-    return names.includes(`agenticai-${set.env}`)
-      ? pass(`dashboard agenticai-${set.env}, ${dashboardsOf(own)[0]!.widgets.length} widgets`)
-      : fail(`no dashboard agenticai-${set.env}`);
+    return names.includes(resourceNames(set.env).dashboard)
+      ? pass(`dashboard ${resourceNames(set.env).dashboard}, ${dashboardsOf(own)[0]!.widgets.length} widgets`)
+      : fail(`no dashboard ${resourceNames(set.env).dashboard}`);
   },
 };
 

@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import { referencedIds, resourcesOf } from '../template-set.ts';
 import { topicsReached } from './helpers.ts';
@@ -9,9 +10,9 @@ export const emailAlerts: TemplateCheck = {
     'every alert topic of the environment has an email subscription and every alarm reaches a topic, directly or through the composite',
   run(set) {
     const topics = resourcesOf(set, 'AWS::SNS::Topic').filter((t) =>
-      String(t.props.TopicName).startsWith(`agenticai-${set.env}-`),
+      String(t.props.TopicName).startsWith(`${resourceNames(set.env).prefix}-`),
     );
-    if (topics.length === 0) return fail(`no topic agenticai-${set.env}-*`);
+    if (topics.length === 0) return fail(`no topic ${resourceNames(set.env).prefix}-*`);
     const emails = resourcesOf(set, 'AWS::SNS::Subscription').filter((s) => s.props.Protocol === 'email');
     const topicIds = new Set(topics.map((t) => t.logicalId));
     const problems = [
@@ -19,7 +20,7 @@ export const emailAlerts: TemplateCheck = {
         .filter((t) => !emails.some((s) => referencedIds(s.props.TopicArn).includes(t.logicalId)))
         .map((t) => `${t.props.TopicName} has no email subscription`),
       ...resourcesOf(set, 'AWS::CloudWatch::Alarm')
-        .filter((a) => String(a.props.AlarmName).startsWith(`agenticai-${set.env}-`))
+        .filter((a) => String(a.props.AlarmName).startsWith(resourceNames(set.env).alarmPrefix))
         .filter((a) => !topicsReached(set, a).some((id) => topicIds.has(id)))
         .map((a) => `${a.props.AlarmName} notifies no alert topic`),
     ];

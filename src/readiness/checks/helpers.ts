@@ -1,4 +1,4 @@
-import { APP_NAME } from '../../naming.ts';
+import { resourceNames } from '../../naming.ts';
 import { ALARM_CATALOG } from '../../observability/alarm-catalog.ts';
 import {
   type Found,
@@ -25,7 +25,7 @@ export function topicsReached(set: TemplateSet, alarm: Found): string[] {
 /** Alarms built from catalog entry `catalogId`: named `agenticai-<env>-<catalogId>-<resource>`. */
 export function alarmsOf(set: TemplateSet, catalogId: string): Found[] {
   if (!ALARM_CATALOG.some((a) => a.id === catalogId)) throw new Error(`no alarm ${catalogId} in the catalog`);
-  const prefix = `${APP_NAME}-${set.env}-${catalogId}-`;
+  const prefix = `${resourceNames(set.env).alarmPrefix}${catalogId}-`;
   return resourcesOf(set, 'AWS::CloudWatch::Alarm').filter(
     (a) => typeof a.props.AlarmName === 'string' && a.props.AlarmName.startsWith(prefix),
   );
@@ -33,7 +33,7 @@ export function alarmsOf(set: TemplateSet, catalogId: string): Found[] {
 
 /** The resource label of an alarm name (`agenticai-production-api-5xx-api` → `api`). */
 export const alarmLabel = (set: TemplateSet, catalogId: string, alarm: Found) =>
-  String(alarm.props.AlarmName).slice(`${APP_NAME}-${set.env}-${catalogId}-`.length);
+  String(alarm.props.AlarmName).slice(`${resourceNames(set.env).alarmPrefix}${catalogId}-`.length);
 
 export interface AlarmRule {
   /** The threshold, or how to derive it for one alarm (`label`: the resource the alarm watches). */

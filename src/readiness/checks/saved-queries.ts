@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import { resourcesOf } from '../template-set.ts';
 
@@ -7,7 +8,7 @@ export const savedQueries: TemplateCheck = {
   description: 'Logs Insights queries for troubleshooting are saved for the environment',
   run(set) {
     const queries = resourcesOf(set, 'AWS::Logs::QueryDefinition').filter((q) =>
-      String(q.props.Name).startsWith(`agenticai-${set.env}/`),
+      String(q.props.Name).startsWith(resourceNames(set.env).savedQuery('')),
     );
     const empty = queries.filter((q) => (q.props.LogGroupNames ?? []).length === 0 || !q.props.QueryString);
     if (queries.length === 0) return fail('no saved query');

@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, notApplicable, pass, type TemplateCheck } from '../check.ts';
 import { referencedIds, resourcesOf } from '../template-set.ts';
 
@@ -7,7 +8,7 @@ export const slackNotifier: TemplateCheck = {
   description: 'the optional Slack notifier is subscribed to every alert topic with a dead-letter queue',
   run(set) {
     const topics = resourcesOf(set, 'AWS::SNS::Topic').filter((t) =>
-      String(t.props.TopicName).startsWith(`agenticai-${set.env}-`),
+      String(t.props.TopicName).startsWith(`${resourceNames(set.env).prefix}-`),
     );
     const lambdaSubs = resourcesOf(set, 'AWS::SNS::Subscription').filter(
       (s) => s.props.Protocol === 'lambda',

@@ -1,3 +1,4 @@
+import { resourceNames } from '../../naming.ts';
 import { fail, pass, type TemplateCheck } from '../check.ts';
 import { referencedIds, resourcesOf, text } from '../template-set.ts';
 
@@ -10,7 +11,7 @@ export const systemHealth: TemplateCheck = {
     const composites = resourcesOf(set, 'AWS::CloudWatch::CompositeAlarm');
     if (composites.length === 0) return fail('no composite alarm');
     const topic = resourcesOf(set, 'AWS::SNS::Topic').find(
-      (t) => t.props.TopicName === `agenticai-${set.env}-critical`,
+      (t) => t.props.TopicName === resourceNames(set.env).topic('critical'),
     );
     const critical = resourcesOf(set, 'AWS::CloudWatch::Alarm').filter((a) =>
       text(a.props.AlarmDescription).startsWith('[critical]'),

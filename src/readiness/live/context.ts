@@ -9,7 +9,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { APP_NAME } from '../../naming.ts';
+import { resourceNames } from '../../naming.ts';
 import type { CheckResult } from '../check.ts';
 import type { RequirementId } from '../requirements.ts';
 import type { TemplateSet } from '../template-set.ts';
@@ -73,7 +73,7 @@ export async function openLiveContext(
         do {
           const page = await cloudwatch.send(
             new DescribeAlarmsCommand({
-              AlarmNamePrefix: `${APP_NAME}-${set.env}-`,
+              AlarmNamePrefix: resourceNames(set.env).alarmPrefix,
               AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
               NextToken: token,
             }),

@@ -1,18 +1,17 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
 import { DynamoProjectRepository } from '../adapters/aws/project-repository.ts';
 import { DynamoRunningSlots } from '../adapters/aws/running-slots.ts';
 import { SqsDeadLetters, SqsStageQueue } from '../adapters/aws/sqs-queue.ts';
+import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { LocalStageQueue } from '../adapters/local/store-queue.ts';
 import type { ProjectRepository, RunningSlots, StageQueue } from '../app/ports.ts';
 import { systemClock } from '../app/ports.ts';
-import { localQueueTableName, openLocalStores } from '../composition/local-stores.ts';
 import { loadConfig } from '../config.ts';
 import { STAGES, type Stage } from '../domain/project.ts';
 import { resourceNames } from '../naming.ts';
-import type { GlobalOptions } from './program.ts';
-import { awsClientConfig } from './run.ts';
+import { type AdminScope, awsClientConfig } from './admin.ts';
+import { localQueueTableName, openLocalStores } from './local-stores.ts';
 
 export interface DeadLetterView {
   list(
@@ -33,7 +32,7 @@ export interface PipelineTarget {
 }
 
 /** Projects and queues of the local instance, or of a deployed environment with `--env`. */
-export async function openPipelineTarget(globals: GlobalOptions): Promise<PipelineTarget> {
+export async function openPipelineTarget(globals: AdminScope): Promise<PipelineTarget> {
   const config = loadConfig();
   if (!globals.env || globals.env === 'local') {
     const stores = await openLocalStores(config, { shared: true });

@@ -2,9 +2,9 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createLogger } from '../app/logger.ts';
 import { loadConfig } from '../config.ts';
-import { ALERT_LOG_GROUPS_ENV, findEvidence } from './evidence.ts';
-import { createNotifier } from './handler.ts';
-import { ttlCache } from './ttl-cache.ts';
+import { ALERT_LOG_GROUPS_ENV, findEvidence } from '../notifier/evidence.ts';
+import { createNotifier } from '../notifier/handler.ts';
+import { ttlCache } from '../notifier/ttl-cache.ts';
 
 /** Lambda entry point subscribed to the general and critical alert topics. */
 const config = loadConfig();

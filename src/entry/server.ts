@@ -10,7 +10,7 @@ import type { KeyAdmin } from '../app/key-admin.ts';
 import type { Logger } from '../app/logger.ts';
 import { createLocalRuntime, type LocalRuntime } from '../composition/local.ts';
 import { ConfigError, loadConfig, type RuntimeConfig } from '../config.ts';
-import { errorBody, rawErrorResponse } from './errors.ts';
+import { errorBody, rawErrorResponse } from '../http/errors.ts';
 
 /** A start-up failure the user can fix; printed as one line, without a stack trace. */
 class StartupError extends Error {

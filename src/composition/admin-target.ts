@@ -1,13 +1,12 @@
 import { DynamoAuditLog } from '../adapters/aws/audit-log.ts';
-import { createDocumentClient } from '../adapters/aws/dynamo.ts';
 import { DynamoKeyRepository } from '../adapters/aws/key-repository.ts';
+import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { KeyAdmin } from '../app/key-admin.ts';
 import { systemClock } from '../app/ports.ts';
-import { localActor, localKeyAdmin, openLocalStores } from '../composition/local-stores.ts';
 import { loadConfig } from '../config.ts';
 import { resourceNames } from '../naming.ts';
-import type { GlobalOptions } from './program.ts';
-import { awsClientConfig } from './run.ts';
+import { type AdminScope, awsClientConfig } from './admin.ts';
+import { localActor, localKeyAdmin, openLocalStores } from './local-stores.ts';
 
 export interface AdminTarget {
   keyAdmin: KeyAdmin;
@@ -35,7 +34,7 @@ function secretWriter(config: { region?: string; profile?: string }) {
  * The local instance by default (through a running server's store if there is one); AWS when
  * `--env` names a deployed environment, with the SDK's standard credentials and `--region/--profile`.
  */
-export async function openAdminTarget(globals: GlobalOptions): Promise<AdminTarget> {
+export async function openAdminTarget(globals: AdminScope): Promise<AdminTarget> {
   const config = loadConfig();
   if (!globals.env || globals.env === 'local') {
     const stores = await openLocalStores(config, { shared: true });

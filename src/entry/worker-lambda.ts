@@ -1,6 +1,6 @@
 import { awsAdapters } from '../composition/aws.ts';
 import { wirePipeline } from '../composition/pipeline.ts';
-import { createStageWorker } from './stage-worker.ts';
+import { createStageWorker } from '../workers/stage-worker.ts';
 
 /** Lambda entry point for the stage queues' event source mappings (all four stages). */
 const a = awsAdapters();

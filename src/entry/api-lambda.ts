@@ -1,6 +1,6 @@
 import { handle } from 'hono/aws-lambda';
 import { createAwsHttpApp } from '../composition/aws.ts';
-import { isContentTypeBinary } from './lambda-body.ts';
+import { isContentTypeBinary } from '../http/lambda-body.ts';
 
 /**
  * Lambda entry point (API Gateway REST proxy integration): the same pipeline as the local server.
