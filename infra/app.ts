@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { accountNames, resourceNames } from '../src/naming.ts';
-import type { EnvironmentConfig } from './config.ts';
+import type { EnvironmentConfig, GithubConfig } from './config.ts';
 import { ACCOUNT_STACK_REGION, AccountStack } from './stacks/account-stack.ts';
 import { AgenticAiStack } from './stacks/agenticai-stack.ts';
+import { CicdStack } from './stacks/cicd-stack.ts';
 import { RegionStack } from './stacks/region-stack.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -26,19 +27,22 @@ export const STACK_NAMES = {
   account: accountNames.accountStack,
   region: accountNames.regionStack,
   environment: (env: string) => resourceNames(env).stack,
+  cicd: accountNames.cicdStack,
 };
 
 /**
  * The whole CDK app, one stack per scope, each with an explicit account and region:
  * - `agenticai-account` per account, in us-east-1: budget, cost anomaly monitor and subscription;
  * - `agenticai-region` per account and region: the API Gateway CloudWatch role;
- * - `agenticai-<env>` per environment, depending on both (deploying it deploys them first).
+ * - `agenticai-<env>` per environment, depending on both (deploying it deploys them first);
+ * - `agenticai-cicd` per account, in us-east-1, when a GitHub repository is configured: the OIDC
+ *   provider and the environments' deploy roles (deployed by an administrator, never by CI).
  * Construct ids carry the account (and region) only when the app spans several, so the common
  * one-account case keeps the short names. cdk-nag (AwsSolutions, Serverless) runs as a validation gate.
  */
 export function buildApp(
   environments: EnvironmentConfig[],
-  opts: { outdir?: string; app?: App; context?: Record<string, unknown> } = {},
+  opts: { outdir?: string; app?: App; context?: Record<string, unknown>; github?: GithubConfig } = {},
 ) {
   const app =
     opts.app ??
@@ -98,6 +102,18 @@ export function buildApp(
     stack.addStackDependency(accountStacks.get(config.account)!);
     return stack;
   });
+  const cicd = opts.github
+    ? accounts.map(
+        (account) =>
+          new CicdStack(app, multiAccount ? `${STACK_NAMES.cicd}-${account}` : STACK_NAMES.cicd, {
+            stackName: STACK_NAMES.cicd,
+            description: 'AgenticAI CI/CD: GitHub Actions OIDC provider and per-environment deploy roles',
+            env: { account, region: ACCOUNT_STACK_REGION },
+            github: opts.github!,
+            environments: environments.filter((e) => e.account === account),
+          }),
+      )
+    : [];
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { app, accounts: [...accountStacks.values()], regions: [...regionStacks.values()], stacks };
+  return { app, accounts: [...accountStacks.values()], regions: [...regionStacks.values()], stacks, cicd };
 }

@@ -174,3 +174,24 @@ function profileRegions(modelId: string, region: string): string[] {
   if (geo === 'global') return [];
   return PROFILE_REGIONS[geo]!;
 }
+
+/**
+ * The GitHub repository whose workflows deploy (docs/DEPLOYMENT.md, "Continuous deployment"). GitHub
+ * owner and repository names: letters, digits, `-`, `_`, `.` (owners: no `_` or `.`).
+ */
+export const GithubConfig = z.strictObject({
+  owner: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'must be a GitHub user or organization name'),
+  repo: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a GitHub repository name'),
+  /** An existing `token.actions.githubusercontent.com` provider (an account holds one per URL) to reuse. */
+  existingOidcProviderArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+      "must be the ARN of the account's token.actions.githubusercontent.com OIDC provider",
+    )
+    .optional(),
+});
+
+export type GithubConfig = z.infer<typeof GithubConfig>;

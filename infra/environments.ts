@@ -1,4 +1,4 @@
-import { type EnvironmentConfig, InfraConfigError, parseEnvironment } from './config.ts';
+import { type EnvironmentConfig, GithubConfig, InfraConfigError, parseEnvironment } from './config.ts';
 
 /**
  * The three environments. Account ids and emails come from the environment so none are committed
@@ -86,4 +86,37 @@ export function loadEnvironments(
         'AGENTICAI_ENVIRONMENTS limits the app to the environments you deploy (npm run synth alone works offline with placeholders)',
     );
   return configs.map(({ raw, placeholder }) => parseEnvironment(raw, { placeholder }));
+}
+
+/** Offline placeholders for the CI/CD stack: synthesizable, never a real repository's subject. */
+export const PLACEHOLDER_GITHUB = { owner: 'placeholder-owner', repo: 'placeholder-repo' } as const;
+
+/**
+ * The repository whose GitHub Actions workflows may assume the deploy roles: AGENTICAI_GITHUB_OWNER
+ * and AGENTICAI_GITHUB_REPO (optionally AGENTICAI_GITHUB_OIDC_PROVIDER_ARN to reuse the account's
+ * provider). Undefined — no CI/CD stack — when neither is set, except offline, where placeholders
+ * keep the stack in `npm run synth` and its nag gate. One without the other is an error.
+ */
+export function loadGithub(
+  env: Env = process.env,
+  opts: { offline?: boolean } = {},
+): GithubConfig | undefined {
+  const owner = read(env, 'AGENTICAI_GITHUB_OWNER');
+  const repo = read(env, 'AGENTICAI_GITHUB_REPO');
+  const existingOidcProviderArn = read(env, 'AGENTICAI_GITHUB_OIDC_PROVIDER_ARN');
+  if (!owner && !repo) return opts.offline ? { ...PLACEHOLDER_GITHUB } : undefined;
+  if (!owner || !repo)
+    throw new InfraConfigError(
+      `set both AGENTICAI_GITHUB_OWNER and AGENTICAI_GITHUB_REPO (missing ${owner ? 'AGENTICAI_GITHUB_REPO' : 'AGENTICAI_GITHUB_OWNER'})`,
+    );
+  const parsed = GithubConfig.safeParse({
+    owner,
+    repo,
+    ...(existingOidcProviderArn && { existingOidcProviderArn }),
+  });
+  if (!parsed.success)
+    throw new InfraConfigError(
+      `github: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
 }

@@ -29,6 +29,8 @@ export const resourceNames = (env: string) =>
 export const accountNames = {
   accountStack: `${APP_NAME}-account`,
   regionStack: `${APP_NAME}-region`,
+  /** The GitHub OIDC provider and the per-environment deploy roles. */
+  cicdStack: `${APP_NAME}-cicd`,
   /** The account stack's alert topics: `agenticai-account-general|critical`. */
   topic: (kind: 'general' | 'critical') => `${APP_NAME}-account-${kind}`,
   budget: `${APP_NAME}-monthly`,

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../app.ts';
 import { InfraConfigError } from '../config.ts';
-import { loadEnvironments } from '../environments.ts';
+import { loadEnvironments, loadGithub } from '../environments.ts';
 
 /**
  * The CDK app entry point (cdk.json "app"). The account check lives here, in the app, so every
@@ -12,7 +12,10 @@ import { loadEnvironments } from '../environments.ts';
 try {
   const app = new App({ context: { 'aws:cdk:disable-cli-telemetry': true } });
   const offline = String(app.node.tryGetContext('agenticai:offline')) === 'true';
-  buildApp(loadEnvironments(process.env, { offline }), { app }).app.synth();
+  buildApp(loadEnvironments(process.env, { offline }), {
+    app,
+    github: loadGithub(process.env, { offline }),
+  }).app.synth();
 } catch (error) {
   if (error instanceof InfraConfigError) {
     process.stderr.write(`agenticai synth: invalid configuration: ${error.message}\n`);

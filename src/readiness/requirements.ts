@@ -554,30 +554,37 @@ export const REQUIREMENT_GROUPS = [
       {
         id: 'R12.1',
         title: 'GitHub Actions pipeline',
-        summary: 'A workflow under `.github/workflows/`.',
-        where: ['.ci/run (the CI entry point a workflow would call)'],
-        notBuilt: 'no GitHub Actions workflow exists yet.',
+        summary:
+          'CI (install, typecheck, lint, tests, synth with the cdk-nag gates) on every push and pull request; actions pinned by commit SHA, least-privilege permissions.',
+        where: [
+          '.github/workflows/ci.yml',
+          '.github/workflows/deploy.yml',
+          'test/workflows.test.ts (actionlint and the job graph)',
+        ],
       },
       {
         id: 'R12.2',
         title: 'Tests on every push to main',
-        summary: 'The workflow runs `.ci/run` on every push to main.',
-        where: ['.ci/run'],
-        notBuilt: 'no GitHub Actions workflow exists yet.',
+        summary: 'Every push to main runs the CI jobs (deploy.yml calls ci.yml) before anything deploys.',
+        where: ['.github/workflows/deploy.yml (job `tests`)'],
       },
       {
         id: 'R12.3',
         title: 'Auto-deploy to staging',
-        summary: 'When tests pass on main, the workflow deploys staging.',
-        where: ['infra/bin/cdk-env.ts (`npm run deploy -- --env staging`)'],
-        notBuilt: 'no GitHub Actions workflow exists yet.',
+        summary:
+          'When the tests pass on main, staging deploys through its OIDC deploy role, then a smoke check of /health (until the canary replaces it).',
+        where: [
+          '.github/workflows/deploy.yml (job `staging`)',
+          'infra/stacks/cicd-stack.ts (the deploy roles)',
+          'infra/bin/smoke.ts',
+        ],
       },
       {
         id: 'R12.4',
         title: 'Manual approval before production',
-        summary: 'A protected GitHub environment gates the production deployment.',
-        where: [],
-        notBuilt: 'no GitHub Actions workflow exists yet.',
+        summary:
+          'Production deploys after staging, in the GitHub environment `production` whose required reviewers approve; only that environment can assume its role.',
+        where: ['.github/workflows/deploy.yml (job `production`)', 'infra/stacks/cicd-stack.ts'],
       },
       {
         id: 'R12.5',
@@ -589,7 +596,7 @@ export const REQUIREMENT_GROUPS = [
           'docs/RUNBOOK.md (manual `aws lambda update-alias`)',
         ],
         notBuilt:
-          'no rollback command or workflow yet; the `live` alias and the manual commands are the prerequisite.',
+          'no rollback command yet: `.github/workflows/rollback.yml` redeploys an earlier commit of main (as long as a deploy takes, not measured); the `live` alias and the manual commands are the prerequisite of the fast one.',
       },
     ],
   },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.ts';
-import { loadEnvironments } from '../../infra/environments.ts';
+import { loadEnvironments, loadGithub } from '../../infra/environments.ts';
 
 /**
  * Bundling the functions is tested once per run (test/infra/stacks.test.ts bundles for real);
@@ -27,14 +27,18 @@ export interface AssemblyStack {
  */
 export function synthesizeFromEnv(env: Record<string, string>, opts: { bundle?: boolean } = {}) {
   const outdir = mkdtempSync(join(tmpdir(), 'agenticai-cdk-'));
-  const built = buildApp(loadEnvironments(env), { outdir, context: opts.bundle ? {} : NO_BUNDLING });
+  const built = buildApp(loadEnvironments(env), {
+    outdir,
+    context: opts.bundle ? {} : NO_BUNDLING,
+    github: loadGithub(env),
+  });
   let synthError: unknown;
   try {
     built.app.synth();
   } catch (error) {
     synthError = error;
   }
-  const all = [...built.accounts, ...built.regions, ...built.stacks];
+  const all = [...built.accounts, ...built.regions, ...built.stacks, ...built.cicd];
   const templates: Record<string, Template> = {};
   for (const stack of all) templates[stack.artifactId] = Template.fromStack(stack);
   const read = (file: string) => JSON.parse(readFileSync(join(outdir, file), 'utf8'));

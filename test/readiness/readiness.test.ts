@@ -368,13 +368,13 @@ describe('agenticai readiness', () => {
       '--templates',
       join(assemblyDir, 'real'),
       '--only',
-      'R7.1,R12.1',
+      'R7.1,R12.5',
       '--strict',
       '--format',
       'md',
     ]);
     expect(code).toBe(3);
-    expect(stdout).toContain('| R12.1 | GitHub Actions pipeline | not built |');
+    expect(stdout).toContain('| R12.5 | Rollback within 5 minutes | not built |');
   });
 
   it('bad input is a clear usage error: unknown ID, --env local, unreadable test report, missing assembly', async () => {

@@ -1,0 +1,91 @@
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import {
+  type IOidcProvider,
+  OidcProviderNative,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  WebIdentityPrincipal,
+} from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig, GithubConfig } from '../config.ts';
+import { ACCOUNT_STACK_REGION } from './account-stack.ts';
+
+/** GitHub Actions' OIDC issuer, and the audience configure-aws-credentials requests. */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
+
+/** The CDK bootstrap roles (default qualifier) the CLI assumes: everything a deploy needs. */
+export const CDK_BOOTSTRAP_QUALIFIER = 'hnb659fds';
+export const CDK_BOOTSTRAP_ROLES = ['deploy', 'file-publishing', 'image-publishing', 'lookup'] as const;
+
+/** The deploy role of one environment; the GitHub environment's AWS_DEPLOY_ROLE_ARN names it. */
+export const deployRoleName = (env: string) => `agenticai-github-deploy-${env}`;
+
+/** The OIDC subject of a job that runs in a GitHub environment (the only subject a role trusts). */
+export const githubSubject = (github: GithubConfig, env: string) =>
+  `repo:${github.owner}/${github.repo}:environment:${env}`;
+
+export interface CicdStackProps extends StackProps {
+  github: GithubConfig;
+  /** The environments deployed into this stack's account. */
+  environments: EnvironmentConfig[];
+}
+
+/**
+ * Once per account: GitHub Actions' OIDC provider and one deploy role per environment in the account.
+ * A role trusts only jobs of the configured repository running in the GitHub environment of the
+ * same name (so production's role is reachable only after that environment's required reviewers
+ * approve), and may only assume the CDK bootstrap roles of its environment's region and of
+ * us-east-1 (the account stack's region): no long-lived keys, no direct permissions.
+ */
+export class CicdStack extends Stack {
+  readonly provider: IOidcProvider;
+  readonly deployRoles: Record<string, Role> = {};
+
+  constructor(scope: Construct, id: string, props: CicdStackProps) {
+    super(scope, id, props);
+    Tags.of(this).add('Application', 'AgenticAI');
+    Tags.of(this).add('Environment', 'cicd');
+    const { github } = props;
+    this.provider = github.existingOidcProviderArn
+      ? OidcProviderNative.fromOidcProviderArn(this, 'GithubOidc', github.existingOidcProviderArn)
+      : new OidcProviderNative(this, 'GithubOidc', {
+          url: `https://${GITHUB_OIDC_HOST}`,
+          clientIds: [GITHUB_OIDC_AUDIENCE],
+        });
+    for (const env of props.environments) {
+      const regions = [...new Set([env.region, ACCOUNT_STACK_REGION])];
+      const role = new Role(this, `Deploy-${env.name}`, {
+        roleName: deployRoleName(env.name),
+        description: `GitHub Actions deploys of AgenticAI ${env.name} from ${github.owner}/${github.repo} (environment ${env.name}); may only assume the CDK bootstrap roles.`,
+        assumedBy: new WebIdentityPrincipal(this.provider.oidcProviderArn, {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(github, env.name),
+          },
+        }),
+        inlinePolicies: {
+          'assume-cdk-bootstrap-roles': new PolicyDocument({
+            statements: [
+              new PolicyStatement({
+                actions: ['sts:AssumeRole'],
+                resources: regions.flatMap((region) =>
+                  CDK_BOOTSTRAP_ROLES.map(
+                    (kind) =>
+                      `arn:${this.partition}:iam::${env.account}:role/cdk-${CDK_BOOTSTRAP_QUALIFIER}-${kind}-role-${env.account}-${region}`,
+                  ),
+                ),
+              }),
+            ],
+          }),
+        },
+      });
+      this.deployRoles[env.name] = role;
+      new CfnOutput(this, `DeployRoleArn-${env.name}`, {
+        description: `AWS_DEPLOY_ROLE_ARN of the GitHub environment ${env.name}`,
+        value: role.roleArn,
+      });
+    }
+  }
+}
