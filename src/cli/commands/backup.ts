@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { createOutput, table } from '../output.ts';
+import type { GlobalOptions } from '../program.ts';
+
+// The store and the AWS SDK load inside the actions, so `agenticai --help` stays quick.
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** Local commands refuse --env: a deployed environment's backups are AWS's (see `backup status`). */
+function localOnly(globals: GlobalOptions, command: string) {
+  if (globals.env && globals.env !== 'local')
+    throw new CliError(
+      `${command} backs up the local data dir; for ${globals.env} see \`agenticai backup status --env ${globals.env}\` and docs/RECOVERY.md`,
+      EXIT.usage,
+    );
+}
+
+/** BackupError is a problem the user can act on: one line, exit 1. */
+async function backupErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Error && error.name === 'BackupError') throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export function registerBackup(program: Command) {
+  const backup = program
+    .command('backup')
+    .description('back up and restore the local data dir; --env X status shows AWS backups');
+
+  backup
+    .command('create')
+    .description('back up the local data dir (store, artifacts, pepper), also while the server runs')
+    .option('--to <dir>', 'where to write the backup (default: <dataDir>/backups/<timestamp>)')
+    .action(async (opts: { to?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      localOnly(globals, 'backup create');
+      const { createBackup } = await import('../../composition/local-backup.ts');
+      const { dir, manifest } = await backupErrors(() => createBackup(loadConfig(), { to: opts.to }));
+      createOutput(globals.json).print(
+        `Backed up ${manifest.tables.data.items} items, ${manifest.artifacts} artifacts (${kib(manifest.bytes)}) to ${dir}`,
+        { dir, ...manifest, files: manifest.files.length },
+      );
+    });
+
+  backup
+    .command('list')
+    .description('the backups under <dataDir>/backups (or --in DIR)')
+    .option('--in <dir>', 'a directory of backups')
+    .action(async (opts: { in?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      localOnly(globals, 'backup list');
+      const { listBackups } = await import('../../composition/local-backup.ts');
+      const found = await listBackups(loadConfig(), opts.in);
+      createOutput(globals.json).print(
+        found.length === 0
+          ? 'No backups yet: run `agenticai backup create`.'
+          : table(
+              ['backup', 'created', 'items', 'artifacts', 'size'],
+              found.map(({ id, manifest: m }) => [
+                id,
+                m.createdAt,
+                String(m.tables.data.items),
+                String(m.artifacts),
+                kib(m.bytes),
+              ]),
+            ),
+        found.map(({ id, dir, manifest: m }) => ({
+          id,
+          dir,
+          createdAt: m.createdAt,
+          items: m.tables.data.items,
+          artifacts: m.artifacts,
+          bytes: m.bytes,
+        })),
+      );
+    });
+
+  backup
+    .command('restore')
+    .description(
+      'replace the local data dir with a backup (the server must be stopped; the replaced data dir is kept)',
+    )
+    .argument('<backup>', 'a backup directory, or the id of one under <dataDir>/backups')
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      localOnly(globals, 'backup restore');
+      const { resolveBackup, restoreBackup } = await import('../../composition/local-backup.ts');
+      const config = loadConfig();
+      const dir = await resolveBackup(config, ref);
+      const { manifest, replaced } = await backupErrors(() => restoreBackup(config, dir));
+      createOutput(globals.json).print(
+        [
+          `Restored ${manifest.tables.data.items} items and ${manifest.artifacts} artifacts from ${dir} (taken ${manifest.createdAt}) into ${config.dataDir}.`,
+          replaced
+            ? `The replaced data dir is kept at ${replaced}; delete it when you no longer need it.`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+        {
+          restoredFrom: dir,
+          dataDir: config.dataDir,
+          createdAt: manifest.createdAt,
+          replaced: replaced ?? null,
+        },
+      );
+    });
+}
