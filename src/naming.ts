@@ -15,3 +15,10 @@ export const resourceNames = (env: string) =>
     alarmPrefix: `${APP_NAME}-${env}-`,
     notifierLogGroup: `/${APP_NAME}/${env}/notifier`,
   }) as const;
+
+/**
+ * The artifact bucket's logical id in the stack (CDK generates the bucket's name, so the CLI finds
+ * it through CloudFormation): construct `Artifacts/Artifacts`, whose repeated id CDK keeps once,
+ * plus CDK's hash. test/infra/stacks.test.ts checks it picks exactly the artifact bucket.
+ */
+export const isArtifactBucketLogicalId = (logicalId: string) => /^Artifacts[0-9A-F]{8}$/.test(logicalId);

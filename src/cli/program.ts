@@ -7,6 +7,7 @@ import { registerDoctor } from './commands/doctor.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerReadiness } from './commands/readiness.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, reportFailure } from './errors.ts';
 
@@ -46,6 +47,7 @@ export function createProgram(): Command {
   registerReadiness(program);
   registerDoctor(program);
   registerBackup(program);
+  registerRestore(program);
   return program;
 }
 

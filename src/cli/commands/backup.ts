@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
+import { awsClientConfig } from '../run.ts';
 
 // The store and the AWS SDK load inside the actions, so `agenticai --help` stays quick.
 
@@ -110,4 +111,83 @@ export function registerBackup(program: Command) {
         },
       );
     });
+
+  backup
+    .command('status')
+    .description(
+      "a deployed environment's recovery points: the data table's PITR window, bucket versioning and lifecycle",
+    )
+    .option('--bucket <name>', 'the artifact bucket (default: found in the environment stack)')
+    .action(async (opts: { bucket?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const env = deployedEnv(globals, 'backup status');
+      const status = await withRecoveryClients(globals, async ({ dynamo, s3, cfn }) => {
+        const { backupStatus, findArtifactBucket } = await import('../../adapters/aws/recovery.ts');
+        const bucket = opts.bucket ?? (await findArtifactBucket(cfn, env));
+        return backupStatus({ dynamo, s3 }, env, bucket);
+      });
+      const { table: t, bucket: b } = status;
+      createOutput(globals.json).print(
+        table(
+          ['resource', 'protection', 'window'],
+          [
+            [
+              `table ${t.name}`,
+              `point-in-time recovery ${t.pointInTimeRecovery}`,
+              t.earliestRestorable
+                ? `${t.earliestRestorable} .. ${t.latestRestorable} (${t.recoveryPeriodDays ?? '?'} days)`
+                : '-',
+            ],
+            [
+              `bucket ${b.name}`,
+              `versioning ${b.versioning}`,
+              b.noncurrentExpirationDays === null
+                ? 'old versions kept forever (no lifecycle rule)'
+                : `old versions kept ${b.noncurrentExpirationDays} days`,
+            ],
+          ],
+        ),
+        status,
+      );
+    });
+}
+
+/** `--env` naming a deployed environment, which the AWS commands need. */
+export function deployedEnv(globals: GlobalOptions, command: string): string {
+  if (!globals.env || globals.env === 'local')
+    throw new CliError(
+      `${command} needs --env dev|staging|production; the local data dir has \`agenticai backup list\``,
+      EXIT.usage,
+    );
+  return globals.env;
+}
+
+/** The AWS SDK clients recovery needs, loaded on use and always destroyed; RecoveryError is exit 1. */
+export async function withRecoveryClients<T>(
+  globals: GlobalOptions,
+  work: (clients: {
+    dynamo: import('@aws-sdk/client-dynamodb').DynamoDBClient;
+    s3: import('@aws-sdk/client-s3').S3Client;
+    cfn: import('@aws-sdk/client-cloudformation').CloudFormationClient;
+  }) => Promise<T>,
+): Promise<T> {
+  const [{ DynamoDBClient }, { S3Client }, { CloudFormationClient }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-cloudformation'),
+  ]);
+  const config = awsClientConfig(globals);
+  const clients = {
+    dynamo: new DynamoDBClient(config),
+    s3: new S3Client(config),
+    cfn: new CloudFormationClient(config),
+  };
+  try {
+    return await work(clients);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'RecoveryError') throw new CliError(error.message);
+    throw error;
+  } finally {
+    for (const client of Object.values(clients)) client.destroy();
+  }
 }
