@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { createOutput, table } from '../output.ts';
 import type { GlobalOptions } from '../program.ts';
 import { awsClientConfig } from '../run.ts';
 
-// The store and the AWS SDK load inside the actions, so `agenticai --help` stays quick.
+// The configuration, the store and the AWS SDK load inside the actions, so `agenticai --help` stays quick.
+const loadConfig = async () => (await import('../../config.ts')).loadConfig();
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -41,7 +41,8 @@ export function registerBackup(program: Command) {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       localOnly(globals, 'backup create');
       const { createBackup } = await import('../../composition/local-backup.ts');
-      const { dir, manifest } = await backupErrors(() => createBackup(loadConfig(), { to: opts.to }));
+      const config = await loadConfig();
+      const { dir, manifest } = await backupErrors(() => createBackup(config, { to: opts.to }));
       createOutput(globals.json).print(
         `Backed up ${manifest.tables.data.items} items, ${manifest.artifacts} artifacts (${kib(manifest.bytes)}) to ${dir}`,
         { dir, ...manifest, files: manifest.files.length },
@@ -56,7 +57,7 @@ export function registerBackup(program: Command) {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       localOnly(globals, 'backup list');
       const { listBackups } = await import('../../composition/local-backup.ts');
-      const found = await listBackups(loadConfig(), opts.in);
+      const found = await listBackups(await loadConfig(), opts.in);
       createOutput(globals.json).print(
         found.length === 0
           ? 'No backups yet: run `agenticai backup create`.'
@@ -91,7 +92,7 @@ export function registerBackup(program: Command) {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       localOnly(globals, 'backup restore');
       const { resolveBackup, restoreBackup } = await import('../../composition/local-backup.ts');
-      const config = loadConfig();
+      const config = await loadConfig();
       const dir = await resolveBackup(config, ref);
       const { manifest, replaced } = await backupErrors(() => restoreBackup(config, dir));
       createOutput(globals.json).print(
