@@ -262,4 +262,38 @@ describe('R7.5 agenticai restore object --env', () => {
     expect(stderr).toMatch(/no versions of .* in bucket/);
     expect(await runCli(['restore', 'object', '--key', KEY])).toBe(2);
   });
+
+  it('R7.5 missing permissions, a wrong bucket, an environment not deployed: one clear line, exit 1, nothing changed', async () => {
+    history({ deleted: false });
+    s3.on(CopyObjectCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+    );
+    expect(
+      await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--version-id', 'v1', '--apply']),
+    ).toBe(1);
+    expect(stderr).toMatch(/AWS refused the request \(AccessDenied: Access Denied\); .*s3:PutObject/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+
+    s3.reset();
+    s3.on(ListObjectVersionsCommand).rejects(
+      Object.assign(new Error('The specified bucket does not exist'), {
+        name: 'NoSuchBucket',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+    stderr = '';
+    expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--bucket', 'nope'])).toBe(1);
+    expect(stderr).toMatch(/no such bucket .*check --bucket/);
+
+    cfn.reset();
+    cfn.on(ListStackResourcesCommand).rejects(
+      Object.assign(new Error('Stack with id agenticai-staging does not exist'), {
+        name: 'ValidationError',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    stderr = '';
+    expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(1);
+    expect(stderr).toMatch(/does not exist: is staging deployed in this account and region\?/);
+  });
 });

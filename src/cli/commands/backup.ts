@@ -186,9 +186,27 @@ export async function withRecoveryClients<T>(
   try {
     return await work(clients);
   } catch (error) {
-    if (error instanceof Error && error.name === 'RecoveryError') throw new CliError(error.message);
-    throw error;
+    throw recoveryFailure(error, globals.env ?? '');
   } finally {
     for (const client of Object.values(clients)) client.destroy();
   }
+}
+
+/** The IAM actions the recovery commands use, named when AWS refuses one (docs/RECOVERY.md lists them too). */
+export const RECOVERY_PERMISSIONS =
+  'cloudformation:ListStackResources, dynamodb:DescribeContinuousBackups, s3:GetBucketVersioning, s3:GetLifecycleConfiguration, s3:ListBucketVersions, and for --apply s3:GetObjectVersion, s3:PutObject, s3:DeleteObjectVersion';
+
+/** AWS's answers that mean "fix this and run again", as one line; anything else is left to the CLI's mapping. */
+function recoveryFailure(error: unknown, env: string): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'RecoveryError') return new CliError(error.message);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (error.name === 'AccessDenied' || error.name === 'AccessDeniedException' || status === 403)
+    return new CliError(
+      `AWS refused the request (${error.name}: ${error.message}); the recovery commands need ${RECOVERY_PERMISSIONS}`,
+    );
+  if (error.name === 'NoSuchBucket') return new CliError(`no such bucket (${error.message}); check --bucket`);
+  if (error.name === 'ValidationError' && /does not exist/.test(error.message))
+    return new CliError(`${error.message}: is ${env} deployed in this account and region?`);
+  return error;
 }
