@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { RECOVERY_PERMISSIONS } from '../../src/cli/commands/backup.ts';
 import { createProgram } from '../../src/cli/program.ts';
 import { ROOT } from '../support/server-process.ts';
 
@@ -85,5 +86,11 @@ describe('R7.5 docs/RECOVERY.md: every command in it exists', () => {
     const options = rest.filter((w) => w.startsWith('--')).map((w) => w.slice(2));
     for (const option of options.filter((o) => !AWS_CLI_GLOBALS.has(o)))
       expect(members, `${service} ${operation} has no parameter --${option}`).toContain(pascal(option));
+  });
+
+  it('R7.5 the doc lists every IAM action the commands name when AWS refuses one', () => {
+    const actions = RECOVERY_PERMISSIONS.match(/\w+:\w+/g)!;
+    expect(actions.length).toBeGreaterThanOrEqual(8);
+    for (const action of actions) expect(doc).toContain(`\`${action}\``);
   });
 });
