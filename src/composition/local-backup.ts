@@ -164,7 +164,9 @@ export async function createBackup(
   const target = resolve(opts.to ?? join(config.dataDir, BACKUPS_DIR, backupId(createdAt)));
   if (await exists(target)) {
     if (!opts.to || (await readdir(target)).length > 0)
-      throw new BackupError(`${target} already exists and is not empty; choose another --to`);
+      throw new BackupError(
+        `${target} already exists and is not empty${opts.to ? '; choose another --to' : ''}`,
+      );
   }
   // Written beside its final place and renamed when complete: `backup list` never shows half a backup.
   const partial = `${target}.partial-${randomUUID()}`;

@@ -4,7 +4,12 @@ import { dirname, join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../src/adapters/local/embedded-dynamo.ts';
-import { createBackup, restoreBackup } from '../../src/composition/local-backup.ts';
+import {
+  createBackup,
+  listBackups,
+  resolveBackup,
+  restoreBackup,
+} from '../../src/composition/local-backup.ts';
 import { openLocalStores } from '../../src/composition/local-stores.ts';
 import { loadConfig } from '../../src/config.ts';
 import { tempDataDir } from '../support/server-process.ts';
@@ -84,5 +89,24 @@ describe('R7.5 local backups, in detail', () => {
     expect((await readdir(dataDir)).sort()).toEqual(before);
     const siblings = await readdir(dirname(dataDir));
     expect(siblings.filter((n) => n.startsWith(`${dataDir.split('/').pop()}.`))).toEqual([]);
+  });
+
+  it('R7.5 restoring by id a backup kept in the data dir: the replaced data dir is kept, the backups move along', async () => {
+    const { dataDir, config } = await setup();
+    const at = new Date('2026-11-23T07:00:00.000Z');
+    const { dir } = await createBackup(config, { now: at });
+    expect(dir).toBe(join(dataDir, 'backups', '2026-11-23T07-00-00-000Z'));
+    const { replaced } = await restoreBackup(
+      config,
+      await resolveBackup(config, '2026-11-23T07-00-00-000Z'),
+      {
+        now: new Date('2026-11-23T08:00:00.000Z'),
+      },
+    );
+    expect(replaced).toBe(`${dataDir}.replaced-2026-11-23T08-00-00-000Z`);
+    dirs.push(replaced!);
+    expect((await listBackups(config)).map((b) => b.id)).toEqual(['2026-11-23T07-00-00-000Z']);
+    expect(await readdir(replaced!)).toContain('dynamodb');
+    await expect(createBackup(config, { now: at })).rejects.toThrow(/already exists and is not empty/);
   });
 });
