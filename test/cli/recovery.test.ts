@@ -241,6 +241,42 @@ describe('R7.5 agenticai restore object --env', () => {
     expect(deletes.map((c) => c.args[0].input)).toEqual([{ Bucket: BUCKET, Key: KEY, VersionId: 'dm1' }]);
   });
 
+  it('R7.5 undelete of a key deleted twice removes both markers; a key with only markers left is exit 1', async () => {
+    s3.on(ListObjectVersionsCommand).resolves({
+      IsTruncated: false,
+      DeleteMarkers: [
+        { Key: KEY, VersionId: 'dm2', IsLatest: true, LastModified: t('2026-11-22T13:00:00Z') },
+        { Key: KEY, VersionId: 'dm1', IsLatest: false, LastModified: t('2026-11-22T12:00:00Z') },
+        { Key: KEY, VersionId: 'dm0', IsLatest: false, LastModified: t('2026-11-20T12:00:00Z') },
+      ],
+      Versions: [{ Key: KEY, VersionId: 'v3', IsLatest: false, LastModified: t('2026-11-22T10:00:00Z') }],
+    });
+    s3.on(DeleteObjectCommand).resolves({});
+    expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--apply', '--json'])).toBe(
+      0,
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      action: 'undelete',
+      versionId: 'v3',
+      deleteMarkers: ['dm2', 'dm1'],
+    });
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.VersionId)).toEqual([
+      'dm2',
+      'dm1',
+    ]);
+
+    s3.reset();
+    s3.on(ListObjectVersionsCommand).resolves({
+      IsTruncated: false,
+      DeleteMarkers: [
+        { Key: KEY, VersionId: 'dm1', IsLatest: true, LastModified: t('2026-11-22T12:00:00Z') },
+      ],
+    });
+    expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--apply'])).toBe(1);
+    expect(stderr).toMatch(/has no version left to bring back/);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
   it('R7.5 errors: no such version, no version before the time, not deleted, unknown key, bad usage', async () => {
     history({ deleted: false });
     const run = (...extra: string[]) =>

@@ -132,17 +132,17 @@ export async function listVersions(s3: S3Client, bucket: string, key: string): P
   );
 }
 
-export type ObjectRestorePlan =
-  | { action: 'copy'; bucket: string; key: string; versionId: string; lastModified: string; reason: string }
-  | {
-      action: 'undelete';
-      bucket: string;
-      key: string;
-      versionId: string;
-      lastModified: string;
-      reason: string;
-    }
-  | { action: 'none'; bucket: string; key: string; versionId: string; lastModified: string; reason: string };
+export interface ObjectRestorePlan {
+  action: 'copy' | 'undelete' | 'none';
+  bucket: string;
+  key: string;
+  /** The version copied (copy), the version that becomes current again (undelete), or the current one. */
+  versionId: string;
+  lastModified: string;
+  /** undelete: the delete markers removed, newest first (a key deleted twice has two). */
+  deleteMarkers: string[];
+  reason: string;
+}
 
 /**
  * What `restore object` would do: copy an older version onto the key (a new current version; the
@@ -162,6 +162,7 @@ export async function planObjectRestore(
     key,
     versionId: v.versionId,
     lastModified: v.lastModified.toISOString(),
+    deleteMarkers: [] as string[],
   });
   let chosen: Version | undefined;
   if (want.version) {
@@ -179,10 +180,16 @@ export async function planObjectRestore(
       throw new RecoveryError(
         `${key} is not deleted; name --version-id or --before to restore an older version`,
       );
+    // Every delete marker above the newest version goes, or the key stays deleted.
+    const newest = versions.find((v) => !v.deleteMarker);
+    if (!newest)
+      throw new RecoveryError(`${key} has no version left to bring back (only delete markers; expired?)`);
+    const markers = versions.filter((v) => v.deleteMarker && v.lastModified >= newest.lastModified);
     return {
       action: 'undelete',
-      ...at(current),
-      reason: `remove the delete marker ${current.versionId}; the version before it becomes current again`,
+      ...at(newest),
+      deleteMarkers: markers.map((m) => m.versionId),
+      reason: `remove the delete marker${markers.length > 1 ? 's' : ''} ${markers.map((m) => m.versionId).join(', ')}; version ${newest.versionId} becomes current again`,
     };
   }
   if (chosen.isLatest)
@@ -207,7 +214,8 @@ export async function applyObjectRestore(s3: S3Client, plan: ObjectRestorePlan):
     return out.VersionId;
   }
   if (plan.action === 'undelete') {
-    await s3.send(new DeleteObjectCommand({ Bucket: plan.bucket, Key: plan.key, VersionId: plan.versionId }));
+    for (const marker of plan.deleteMarkers)
+      await s3.send(new DeleteObjectCommand({ Bucket: plan.bucket, Key: plan.key, VersionId: marker }));
   }
   return undefined;
 }
