@@ -37,3 +37,10 @@ export const accountNames = {
   anomalyMonitor: `${APP_NAME}-services`,
   anomalySubscription: `${APP_NAME}-anomalies`,
 } as const;
+
+/**
+ * The artifact bucket's logical id in the stack (CDK generates the bucket's name, so the CLI finds
+ * it through CloudFormation): construct `Artifacts/Artifacts`, whose repeated id CDK keeps once,
+ * plus CDK's hash. test/infra/stacks.test.ts checks it picks exactly the artifact bucket.
+ */
+export const isArtifactBucketLogicalId = (logicalId: string) => /^Artifacts[0-9A-F]{8}$/.test(logicalId);

@@ -235,16 +235,19 @@ ${table(
   ]),
 )}
 
-- **RTO**: about an hour — a table restore (a new table) plus a redeploy pointing at it.
-- Restore the data table to a point in time, then point the stack at it:
+- What can be restored right now: \`npx agenticai --env <env> backup status\` (the PITR window,
+  bucket versioning and lifecycle). Every command, step by step: docs/RECOVERY.md.
+- **RTO**: about an hour — a table restore into a new table, then copying the lost items back into
+  the live table (the stack cannot be pointed at another table: its name is a constant).
+- Restore the data table to a point in time, into a scratch table:
 
 \`\`\`sh
 aws dynamodb restore-table-to-point-in-time --source-table-name ${resourceNames(production.config.name).dataTable} \\
   --target-table-name ${resourceNames(production.config.name).dataTable}-restored --restore-date-time 2026-11-23T10:00:00Z
 \`\`\`
 
-- Restore an artifact: \`aws s3api list-object-versions --bucket <bucket> --prefix projects/<client>/<project>/\`
-  then copy the wanted version over the current one.
+- Restore an artifact: \`npx agenticai --env <env> restore object --key projects/<client>/<project>/<stage>/<name>
+  --before <time>\` (or \`--version-id <id>\`; without either it undeletes) prints the plan; \`--apply\` acts.
 - The counters table holds only rate windows and daily counts: it is never restored.
 `;
 }

@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAlarms } from './commands/alarms.ts';
+import { registerBackup } from './commands/backup.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerReadiness } from './commands/readiness.ts';
+import { registerRestore } from './commands/restore.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, reportFailure } from './errors.ts';
 
@@ -36,6 +38,8 @@ export function createProgram(): Command {
   registerCost(program);
   registerReadiness(program);
   registerDoctor(program);
+  registerBackup(program);
+  registerRestore(program);
   return program;
 }
 

@@ -21,6 +21,9 @@ import { resourceNames } from '../naming.ts';
 // Local mode's stores and key administration, apart from the HTTP app and the pipeline, so the CLI
 // opens them without loading the server's modules (docs/PERFORMANCE.md, CLI start-up).
 
+/** Where local mode keeps artifacts, inside the data dir (the bucket in AWS). */
+export const LOCAL_ARTIFACTS_DIR = 'artifacts';
+
 /** Local mode's durable stage queues (SQS in AWS). */
 export const localQueueTableName = (config: RuntimeConfig) => resourceNames(config.env).queueTable;
 

@@ -24,7 +24,7 @@ import type { HttpApp } from '../http/app.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
 import { wireLifecycle } from './lifecycle.ts';
-import { localKeyAdmin, localQueueTableName, openLocalStores } from './local-stores.ts';
+import { LOCAL_ARTIFACTS_DIR, localKeyAdmin, localQueueTableName, openLocalStores } from './local-stores.ts';
 import { wirePipeline } from './pipeline.ts';
 
 export {
@@ -92,7 +92,7 @@ export async function createLocalRuntime(
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? createLogger(config);
   const metrics = opts.metrics ?? powertoolsMetrics(config.serviceName, config.env);
-  const artifacts = new FileArtifactStore(join(config.dataDir, 'artifacts'));
+  const artifacts = new FileArtifactStore(join(config.dataDir, LOCAL_ARTIFACTS_DIR));
   const queue = new LocalStageQueue(stores.db, localQueueTableName(config), clock, {
     maxReceives: config.pipeline.maxAttempts,
     ...opts.queue,

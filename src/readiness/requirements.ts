@@ -338,9 +338,12 @@ export const REQUIREMENT_GROUPS = [
         summary:
           'A written recovery procedure with working commands, and an `agenticai` command that performs the restore.',
         where: [
-          'docs/RUNBOOK.md (Disaster recovery: manual `aws dynamodb restore-table-to-point-in-time` and S3 version commands)',
+          'docs/RECOVERY.md (every command, and the manual table restore)',
+          'src/cli/commands/backup.ts (`backup create|list|restore` of the local data dir, `backup status --env`)',
+          'src/cli/commands/restore.ts (`restore object --env`: a version, a time, undelete)',
         ],
-        notBuilt: 'the restore CLI is not built yet; only the manual procedure in docs/RUNBOOK.md exists.',
+        notBuilt:
+          'the table restore, `restore table` and `drill restore` (the data table name is a constant in the stack); until then, the manual procedure in docs/RECOVERY.md.',
       },
     ],
   },

@@ -8,6 +8,7 @@ import { buildApp } from '../../infra/app.ts';
 import { InfraConfigError, parseEnvironment } from '../../infra/config.ts';
 import { API_SECURITY_POLICY } from '../../infra/constructs/secure-rest-api.ts';
 import { loadEnvironments } from '../../infra/environments.ts';
+import { isArtifactBucketLogicalId } from '../../src/naming.ts';
 import { ALARM_CATALOG, thresholdFor } from '../../src/observability/alarm-catalog.ts';
 import { ROOT } from '../support/server-process.ts';
 import { NO_BUNDLING, synthesizeFromEnv } from './synth.ts';
@@ -180,6 +181,13 @@ describe.each(envStacks)('%s', (name) => {
         RestrictPublicBuckets: true,
       },
     });
+  });
+
+  it('R7.5 `backup status` and `restore object` find the artifact bucket by its logical id, and only it', () => {
+    const buckets = Object.entries(template().findResources('AWS::S3::Bucket'));
+    const matching = buckets.filter(([id]) => isArtifactBucketLogicalId(id));
+    expect(matching).toHaveLength(1);
+    expect(matching[0]![1].Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
   });
 
   it('stateful resources are retained in staging and production except after a failed create; dev destroys cleanly', () => {

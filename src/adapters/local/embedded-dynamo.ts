@@ -89,7 +89,7 @@ function closeServer(server: Server): Promise<void> {
  * fcntl, so the OS drops the lock when the process dies (no stale lock files), and holding it
  * across the store's open closes the window in which two processes could both open `dynamodb/`.
  */
-async function lockDataDir(dataDir: string): Promise<ClassicLevel | undefined> {
+export async function lockDataDir(dataDir: string): Promise<ClassicLevel | undefined> {
   const lock = new ClassicLevel(join(dataDir, LOCK_DIR));
   try {
     await lock.open();
