@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
+import { awsClientConfig } from '../../composition/admin.ts';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput, table } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
-import { awsClientConfig } from '../run.ts';
 
 // The configuration, the store and the AWS SDK load inside the actions, so `agenticai --help` stays quick.
 const loadConfig = async () => (await import('../../config.ts')).loadConfig();

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from '../errors.ts';
+import type { GlobalOptions } from '../globals.ts';
 import { createOutput } from '../output.ts';
-import type { GlobalOptions } from '../program.ts';
 import { deployedEnv, withRecoveryClients } from './backup.ts';
 
 function parseTime(value: string): Date {
