@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import { DynamoKeyRepository } from '../../src/adapters/aws/key-repository.ts';
 import { DynamoProjectRepository } from '../../src/adapters/aws/project-repository.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import { Authenticator } from '../../src/app/authenticator.ts';
 import { KeyAdmin } from '../../src/app/key-admin.ts';
 import type { Peppers } from '../../src/app/ports.ts';

@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoCounterStore } from '../../src/adapters/aws/counter-store.ts';
-import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import { SecretsManagerPepperSource } from '../../src/adapters/aws/secrets-pepper.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import {
   type EmbeddedStore,
   ensureTables,

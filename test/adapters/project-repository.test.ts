@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import { DynamoProjectRepository } from '../../src/adapters/aws/project-repository.ts';
+import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import {
   type EmbeddedStore,
   ensureTables,

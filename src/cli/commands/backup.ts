@@ -123,7 +123,7 @@ export function registerBackup(program: Command) {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const env = deployedEnv(globals, 'backup status');
       const status = await withRecoveryClients(globals, async ({ dynamo, s3, cfn }) => {
-        const { backupStatus, findArtifactBucket } = await import('../../adapters/aws/recovery.ts');
+        const { backupStatus, findArtifactBucket } = await import('../../composition/recovery.ts');
         const bucket = opts.bucket ?? (await findArtifactBucket(cfn, env));
         return backupStatus({ dynamo, s3 }, env, bucket);
       });

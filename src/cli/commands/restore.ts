@@ -42,7 +42,7 @@ export function registerRestore(program: Command) {
         throw new CliError('give --version-id or --before, not both', EXIT.usage);
       const result = await withRecoveryClients(globals, async ({ s3, cfn }) => {
         const { applyObjectRestore, findArtifactBucket, planObjectRestore } = await import(
-          '../../adapters/aws/recovery.ts'
+          '../../composition/recovery.ts'
         );
         const bucket = opts.bucket ?? (await findArtifactBucket(cfn, env));
         const plan = await planObjectRestore(s3, bucket, opts.key, {
