@@ -33,6 +33,7 @@ describe('the layer checker', () => {
         edge('src/http/app.ts', 'src/composition/http.ts'),
         edge('src/composition/local.ts', 'src/entry/server.ts'),
         edge('src/domain/ids.ts', 'node:fs', true),
+        edge('src/observability/metrics.ts', '@aws-sdk/client-cloudwatch', true),
         edge('src/app/pipeline.ts', 'src/domain/project.ts'),
       ]),
     ).toEqual([
@@ -40,6 +41,7 @@ describe('the layer checker', () => {
       'src/http/app.ts (http) imports src/composition/http.ts (composition)',
       'src/composition/local.ts (composition) imports src/entry/server.ts (entry)',
       'src/domain/ids.ts imports the package node:fs: the domain may use only zod, ulid, node:crypto, node:zlib',
+      'src/observability/metrics.ts imports the package @aws-sdk/client-cloudwatch: the catalogs use none',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { awsClientConfig } from '../../composition/admin.ts';
+import { awsClientConfig, costSources } from '../../composition/admin.ts';
 import { estimate, type Template } from '../../domain/cost-estimate.ts';
 import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
 import { accountNames, resourceNames } from '../../naming.ts';
@@ -91,9 +91,7 @@ export function registerCost(program: Command) {
         throw new CliError((error as Error).message, EXIT.usage);
       }
       const config = awsClientConfig(globals);
-      const { CostExplorerSource, deployedBudget } = await (
-        await import('../../composition/admin.ts')
-      ).costSources();
+      const { CostExplorerSource, deployedBudget } = await costSources();
       const source = new CostExplorerSource(config.profile ? { profile: config.profile } : {});
       try {
         const { rows } = await source.dailyCosts(period);
