@@ -1,5 +1,6 @@
 import {
   type CfnElement,
+  CfnOutput,
   Duration,
   RemovalPolicy,
   SecretValue,
@@ -38,6 +39,7 @@ export class AgenticAiStack extends Stack {
   readonly artifacts: ArtifactBucket;
   readonly queues: StageQueues;
   readonly api: SecureRestApi;
+  readonly apiUrl: string;
   readonly apiFunction: ServiceFunction;
   readonly workerFunction: ServiceFunction;
   readonly sweeperFunction: ServiceFunction;
@@ -86,7 +88,7 @@ export class AgenticAiStack extends Stack {
       },
     });
     this.canaryKeySecret = new Secret(this, 'CanaryApiKey', {
-      secretName: `agenticai/${config.name}/canary-api-key`,
+      secretName: names.canaryKeySecret,
       description: 'API key the canaries use; filled after deploy by agenticai keys create --store-secret.',
     });
     for (const secret of [this.pepperSecret, this.canaryKeySecret]) {
@@ -187,6 +189,9 @@ export class AgenticAiStack extends Stack {
       logRemovalPolicy: stateful,
     });
     this.api = restApi;
+    // What the canary calls, and what `agenticai canary run --env` reads (the custom domain maps the stage at its root).
+    this.apiUrl = config.customDomain ? `https://${config.customDomain.domainName}/` : restApi.api.url;
+    new CfnOutput(this, names.apiUrlOutput, { value: this.apiUrl, description: "The API's base URL" });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       name: names.stack,
       api: restApi.api,

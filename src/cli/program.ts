@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAlarms } from './commands/alarms.ts';
+import { registerCanary } from './commands/canary.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
@@ -44,6 +45,7 @@ export function createProgram(): Command {
   registerCost(program);
   registerReadiness(program);
   registerDoctor(program);
+  registerCanary(program);
   return program;
 }
 
