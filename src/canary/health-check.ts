@@ -8,8 +8,9 @@
 export const CANARY_STEPS = ['health', 'create-project', 'read-project'] as const;
 export type CanaryStepName = (typeof CANARY_STEPS)[number];
 
-/** Sent with every canary request, so logs and project lists can tell the canary from a client. */
-export const CANARY_HEADER = 'X-AgenticAI-Canary';
+import { CANARY_HEADER } from '../domain/project.ts';
+
+export { CANARY_HEADER };
 
 export interface CanaryStepResult {
   step: CanaryStepName;

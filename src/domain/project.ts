@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Request header marking a canary project; honoured only for canary clients (docs/ARCHITECTURE.md). */
+export const CANARY_HEADER = 'X-AgenticAI-Canary';
+
 export const PROJECT_TYPES = ['api', 'web', 'cli', 'library', 'data'] as const;
 export const STAGES = ['pm', 'dev', 'qa', 'ops'] as const;
 export const PROJECT_STATUSES = ['queued', ...STAGES, 'completed', 'failed'] as const;
@@ -55,6 +58,10 @@ export const Project = z
     updatedAt: z.iso.datetime(),
     failure: z.object({ stage: z.enum(STAGES), reason: z.string() }).optional(),
     history: z.array(StageRecord),
+    canary: z
+      .literal(true)
+      .optional()
+      .describe('A canary project: outside quotas, never run by the pipeline, deleted after a day.'),
   })
   .meta({ id: 'Project' });
 export type Project = z.infer<typeof Project>;
@@ -65,6 +72,7 @@ export function newProject(args: {
   clientId: string;
   input: CreateProjectInput;
   now: Date;
+  canary?: boolean;
 }): Project {
   const at = args.now.toISOString();
   return {
@@ -77,6 +85,7 @@ export function newProject(args: {
     createdAt: at,
     updatedAt: at,
     history: [],
+    ...(args.canary && { canary: true as const }),
   };
 }
 

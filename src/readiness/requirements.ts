@@ -527,16 +527,23 @@ export const REQUIREMENT_GROUPS = [
       {
         id: 'R11.3',
         title: 'End-to-end check incl. project creation',
-        summary: 'A canary step that creates a project and follows it.',
-        where: [],
-        notBuilt: 'depends on the canary (R11.1).',
+        summary:
+          'The canary script checks `/health`, creates a canary project (no quota, no pipeline, deleted after a day; canary clients only) and reads it back; `agenticai canary run` runs it locally or with `--env` against a deployed environment, and a failure names the step and the reason.',
+        where: [
+          'src/canary/health-check.ts',
+          'src/cli/commands/canary.ts (`agenticai canary run`)',
+          'src/app/projects.ts (canary projects), src/http/routes/projects.ts (`X-AgenticAI-Canary`)',
+          'docs/ARCHITECTURE.md ("Health-check canary")',
+        ],
+        notBuilt: 'the script runs on demand only: no deployed Synthetics canary runs it yet (R11.1).',
       },
       {
         id: 'R11.4',
         title: 'Response times measured and shown',
-        summary: 'Canary durations on the dashboard.',
-        where: [],
-        notBuilt: 'depends on the canary (R11.1).',
+        summary:
+          'Each canary step is timed and fails over its budget (`CANARY_STEP_BUDGET_MS`); `canary run --json` returns the durations. In AWS: canary durations on the dashboard.',
+        where: ['src/canary/health-check.ts', 'src/config.ts (`CANARY_STEP_BUDGET_MS`)'],
+        notBuilt: 'no dashboard widgets yet: they need the deployed canary (R11.1).',
       },
       {
         id: 'R11.5',

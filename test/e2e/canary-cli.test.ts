@@ -18,8 +18,13 @@ beforeAll(async () => {
     AGENTICAI_DATA_DIR: dir,
     AUTH_CACHE_TTL_SECONDS: '0',
     AUTH_NEGATIVE_CACHE_TTL_SECONDS: '0',
+    // Caps a canary run would exceed if its projects counted.
+    RUNNING_PROJECTS: '1',
+    PROJECTS_PER_DAY: '1',
   });
-  const created = await runCli(['keys', 'create', '--name', 'canary', '--json'], { AGENTICAI_DATA_DIR: dir });
+  const created = await runCli(['keys', 'create', '--name', 'canary', '--canary', '--json'], {
+    AGENTICAI_DATA_DIR: dir,
+  });
   expect(created.code).toBe(0);
   ({ key: canaryKey, keyId: canaryKeyId } = JSON.parse(created.stdout) as { key: string; keyId: string });
 });
@@ -54,6 +59,43 @@ describe('agenticai canary run (the real binary against a real local server)', (
     expect((JSON.parse(shown.stdout) as { id: string }[]).map((p) => p.id)).toContain(result.projectId);
   });
 
+  it('R11.3 canary projects skip the quotas and the pipeline, expire, and only canary clients may mark them', async () => {
+    // Caps of 1 running and 1 per day: three more canary runs still pass.
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await runCli(
+        ['canary', 'run', '--endpoint', server.url, '--key', canaryKey, '--json'],
+        local(),
+      );
+      expect(run.code).toBe(0);
+      ids.push((JSON.parse(run.stdout) as CanaryResult).projectId!);
+    }
+    const headers = { 'x-api-key': canaryKey };
+    const project = (await (await fetch(`${server.url}/api/projects/${ids[2]}`, { headers })).json()) as {
+      canary?: boolean;
+      status: string;
+    };
+    // Never queued to the pipeline: it stays queued (and no stage ran).
+    expect(project).toMatchObject({ canary: true, status: 'queued', history: [] });
+
+    // An ordinary client may not mark its projects as canaries.
+    const other = JSON.parse(
+      (await runCli(['keys', 'create', '--name', 'someone', '--json'], local())).stdout,
+    ) as { key: string };
+    const refused = await runCli(['canary', 'run', '--endpoint', server.url, '--key', other.key], local());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/step create-project: POST \S+ answered HTTP 403 .*canary_not_allowed/);
+    // And its real projects still count: the daily cap of 1 admits one, refuses the next.
+    const post = () =>
+      fetch(`${server.url}/api/projects`, {
+        method: 'POST',
+        headers: { 'x-api-key': other.key, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'real', type: 'api', description: 'a real project' }),
+      });
+    expect((await post()).status).toBe(202);
+    expect((await post()).status).toBe(429);
+  });
+
   it('R11.3 defaults: the local server from HOST/PORT and the key from AGENTICAI_CANARY_KEY', async () => {
     const { hostname, port } = new URL(server.url);
     const run = await runCli(
@@ -81,34 +123,52 @@ describe('agenticai canary run (the real binary against a real local server)', (
     expect(run.stderr).toMatch(/no canary key: pass --key or set AGENTICAI_CANARY_KEY/);
   });
 
-  it('--env: the key comes from the canary secret in Secrets Manager', async () => {
+  it('--env: keys rotate --store-secret puts the new key into the canary secret, and canary run --env uses it', async () => {
     const names = resourceNames('dev');
     const asked: string[] = [];
+    const stored = new Map<string, string>();
+    // Secrets Manager speaks JSON over POST with an X-Amz-Target header.
     const secrets: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (d) => {
         body += d;
       });
       req.on('end', () => {
-        const { SecretId } = JSON.parse(body) as { SecretId: string };
+        const { SecretId, SecretString } = JSON.parse(body) as { SecretId: string; SecretString?: string };
         asked.push(`${req.headers['x-amz-target']} ${SecretId}`);
+        if (SecretString) stored.set(SecretId, SecretString);
         res.setHeader('content-type', 'application/x-amz-json-1.1');
-        res.end(JSON.stringify({ Name: SecretId, SecretString: canaryKey, VersionId: 'v1' }));
+        res.end(JSON.stringify({ Name: SecretId, SecretString: stored.get(SecretId), VersionId: 'v1' }));
       });
     });
     await new Promise<void>((r) => secrets.listen(0, '127.0.0.1', () => r()));
+    const aws = {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+    };
     try {
-      const run = await runCli(
-        ['--env', 'dev', '--region', 'eu-west-1', 'canary', 'run', '--endpoint', server.url, '--json'],
-        {
-          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'secret',
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
-        },
+      const rotated = await runCli(
+        ['keys', 'rotate', canaryKeyId, '--store-secret', names.canaryKeySecret, '--json'],
+        local(aws),
       );
+      expect(rotated.code).toBe(0);
+      const { keyId: newKeyId } = JSON.parse(rotated.stdout) as { keyId: string; key?: string };
+      expect(rotated.stdout).not.toMatch(/agk_/);
+      const newKey = stored.get(names.canaryKeySecret)!;
+      expect(newKey).toMatch(new RegExp(`^agk_${newKeyId}_`));
+
+      const run = await runCli(['--env', 'dev', 'canary', 'run', '--endpoint', server.url, '--json'], aws);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      expect(asked).toEqual([`secretsmanager.GetSecretValue ${names.canaryKeySecret}`]);
+      expect(asked).toEqual([
+        `secretsmanager.PutSecretValue ${names.canaryKeySecret}`,
+        `secretsmanager.GetSecretValue ${names.canaryKeySecret}`,
+      ]);
+      // The rest of the file uses the rotated key (the old one lives on for the grace period).
+      canaryKey = newKey;
+      canaryKeyId = newKeyId;
     } finally {
       await new Promise((r) => secrets.close(r));
     }
