@@ -6,6 +6,9 @@ import { z } from 'zod';
  */
 const booleanVar = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** A canary step slower than this fails (R11.4); the deployed canary uses the same default. */
+export const DEFAULT_CANARY_STEP_BUDGET_MS = 5000;
+
 const EnvSchema = z.object({
   AGENTICAI_ENV: z.enum(['local', 'dev', 'staging', 'production']).default('local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
@@ -68,7 +71,7 @@ const EnvSchema = z.object({
   /** The canary's API key for `agenticai canary run` (`--key` wins). */
   AGENTICAI_CANARY_KEY: z.string().min(1).optional(),
   /** Longest a canary step may take before the canary fails it as slow (R11.4). */
-  CANARY_STEP_BUDGET_MS: z.coerce.number().int().min(1).max(300_000).default(5000),
+  CANARY_STEP_BUDGET_MS: z.coerce.number().int().min(1).max(300_000).default(DEFAULT_CANARY_STEP_BUDGET_MS),
   /** The tenant used when hardening is bypassed (benchmarks). */
   AGENTICAI_LOCAL_CLIENT_ID: z
     .string()

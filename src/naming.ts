@@ -13,6 +13,8 @@ export const resourceNames = (env: string) =>
     canaryKeySecret: `${APP_NAME}/${env}/canary-api-key`,
     /** The stack output holding the API's base URL (what the canary calls). */
     apiUrlOutput: 'ApiUrl',
+    /** The Synthetics canary (at most 21 lower-case characters: 'agenticai-production' is 20). */
+    canary: `${APP_NAME}-${env}`,
     stageQueue: (stage: string) => `${APP_NAME}-${env}-${stage}`,
     stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
     alarmPrefix: `${APP_NAME}-${env}-`,

@@ -8,7 +8,8 @@
 export const CANARY_STEPS = ['health', 'create-project', 'read-project'] as const;
 export type CanaryStepName = (typeof CANARY_STEPS)[number];
 
-import { CANARY_HEADER } from '../domain/project.ts';
+// The zod-free module: this file is bundled into the Synthetics script, which stays small.
+import { CANARY_HEADER } from '../domain/canary.ts';
 
 export { CANARY_HEADER };
 

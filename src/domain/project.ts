@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** Request header marking a canary project; honoured only for canary clients (docs/ARCHITECTURE.md). */
-export const CANARY_HEADER = 'X-AgenticAI-Canary';
-
 export const PROJECT_TYPES = ['api', 'web', 'cli', 'library', 'data'] as const;
 export const STAGES = ['pm', 'dev', 'qa', 'ops'] as const;
 export const PROJECT_STATUSES = ['queued', ...STAGES, 'completed', 'failed'] as const;

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { ProjectService } from '../../app/projects.ts';
+import { CANARY_HEADER } from '../../domain/canary.ts';
 import { AppError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
-import { CANARY_HEADER, CreateProjectInput } from '../../domain/project.ts';
+import { CreateProjectInput } from '../../domain/project.ts';
 import type { HttpContext, HttpEnv } from '../context.ts';
 import { toFieldIssues } from '../errors.ts';
 import { limitBody, readJsonBody } from '../middleware/json-body.ts';
