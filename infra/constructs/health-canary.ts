@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { type CfnElement, Duration, type RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ArtifactsBucketLocation, Canary, Code, Runtime, Schedule } from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import { retainProviderLogs } from './artifact-bucket.ts';
 
 /** Newest Node.js script runtime aws-cdk-lib offers (syn-nodejs-3.x is the multi-checks blueprint, not scripts). */
 export const CANARY_RUNTIME = Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;
@@ -53,10 +54,19 @@ export class HealthCanary extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      lifecycleRules: [{ expiration: Duration.days(CANARY_ARTIFACT_RETENTION_DAYS) }],
+      versioned: true,
+      lifecycleRules: [
+        {
+          expiration: Duration.days(CANARY_ARTIFACT_RETENTION_DAYS),
+          // Versioned with the 30-day non-current expiry every bucket of the stack has (R7.4).
+          noncurrentVersionExpiration: Duration.days(CANARY_ARTIFACT_RETENTION_DAYS),
+        },
+      ],
       removalPolicy: props.removalPolicy,
-      autoDeleteObjects: false,
+      // Like the other buckets: emptied on delete where the stack does not retain data (dev).
+      autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY,
     });
+    if (props.removalPolicy === RemovalPolicy.DESTROY) retainProviderLogs(this, [this.artifacts]);
     Validations.of(this.artifacts).acknowledge({
       id: 'AwsSolutions-S1',
       reason:

@@ -535,7 +535,6 @@ export const REQUIREMENT_GROUPS = [
           'src/app/projects.ts (canary projects), src/http/routes/projects.ts (`X-AgenticAI-Canary`)',
           'docs/ARCHITECTURE.md ("Health-check canary")',
         ],
-
       },
       {
         id: 'R11.4',
