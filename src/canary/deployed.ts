@@ -43,6 +43,6 @@ async function secretKey(secrets: SecretsManagerClient, secretId: string, env: s
   }
   // CDK creates the secret with a generated placeholder; the key is put there after deploy.
   throw new CliError(
-    `the canary secret ${secretId} holds no API key yet; store one with: agenticai --env ${env} keys create --name canary --store-secret ${secretId}`,
+    `the canary secret ${secretId} holds no API key yet; store one with: agenticai --env ${env} keys create --name canary --canary --store-secret ${secretId}`,
   );
 }

@@ -53,7 +53,7 @@ describe('canary run --env: where a deployed environment is found', () => {
     });
     sm.on(GetSecretValueCommand).resolves({ SecretString: 'Xy7!generated-by-cloudformation' });
     await expect(resolveDeployedCanary('staging', {}, {})).rejects.toThrow(
-      /holds no API key yet; store one with: agenticai --env staging keys create --name canary --store-secret agenticai\/staging\/canary-api-key/,
+      /holds no API key yet; store one with: agenticai --env staging keys create --name canary --canary --store-secret agenticai\/staging\/canary-api-key/,
     );
   });
 
