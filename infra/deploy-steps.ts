@@ -1,3 +1,5 @@
+import { resourceNames } from '../src/naming.ts';
+
 /**
  * What `npm run deploy -- --env X` prints after CDK finishes: the API URL (the REST API's
  * `Endpoint` output, read from CDK's --outputs-file) and the next steps of docs/DEPLOYMENT.md.
@@ -23,7 +25,7 @@ export function nextSteps(env: string, region: string, url: string | undefined):
     '     alarms and budget alerts are not delivered until then (agenticai doctor shows what is pending).',
     `  2. First API key:   npx agenticai --env ${env} --region ${region} keys create --name first-client`,
     `  3. Alert delivery:  npx agenticai --env ${env} --region ${region} alarms test`,
-    `  4. Canary key:      npx agenticai --env ${env} --region ${region} keys create --name canary --store-secret`,
+    `  4. Canary key:      npx agenticai --env ${env} --region ${region} keys create --name canary --canary --store-secret ${resourceNames(env).canaryKeySecret}`,
     '',
   ].join('\n');
 }

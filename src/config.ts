@@ -7,6 +7,9 @@ import { resourceNames } from './naming.ts';
  */
 const booleanVar = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** A canary step slower than this fails (R11.4); the deployed canary uses the same default. */
+export const DEFAULT_CANARY_STEP_BUDGET_MS = 5000;
+
 const EnvSchema = z.object({
   AGENTICAI_ENV: z.enum(['local', 'dev', 'staging', 'production']).default('local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
@@ -66,6 +69,10 @@ const EnvSchema = z.object({
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(256),
   /** Seconds the server waits for in-flight requests after SIGTERM/SIGINT before forcing exit. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  /** The canary's API key for `agenticai canary run` (`--key` wins). */
+  AGENTICAI_CANARY_KEY: z.string().min(1).optional(),
+  /** Longest a canary step may take before the canary fails it as slow (R11.4). */
+  CANARY_STEP_BUDGET_MS: z.coerce.number().int().min(1).max(300_000).default(DEFAULT_CANARY_STEP_BUDGET_MS),
   /** The tenant used when hardening is bypassed (benchmarks). */
   AGENTICAI_LOCAL_CLIENT_ID: z
     .string()
@@ -107,6 +114,7 @@ export type RuntimeConfig = {
   logLevel: z.infer<typeof EnvSchema>['POWERTOOLS_LOG_LEVEL'];
   shutdownGraceSeconds: number;
   localClientId: string;
+  canary: { key?: string; stepBudgetMs: number };
   http: {
     headersTimeoutMs: number;
     requestTimeoutMs: number;
@@ -175,5 +183,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxConnections: e.HTTP_MAX_CONNECTIONS,
     },
     localClientId: e.AGENTICAI_LOCAL_CLIENT_ID,
+    canary: { key: e.AGENTICAI_CANARY_KEY, stepBudgetMs: e.CANARY_STEP_BUDGET_MS },
   };
 }

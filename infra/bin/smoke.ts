@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { resourceNames } from '../../src/naming.ts';
 import { apiUrl } from '../deploy-steps.ts';
 import { ENVIRONMENT_NAMES } from '../environments.ts';
 
@@ -28,7 +29,7 @@ export async function smoke(opts: {
     return false;
   }
   const outputs = existsSync(opts.outputsFile) ? JSON.parse(readFileSync(opts.outputsFile, 'utf8')) : {};
-  const base = apiUrl(outputs, `agenticai-${opts.env}`);
+  const base = apiUrl(outputs, resourceNames(opts.env).stack);
   if (!base) {
     log(`smoke: no API endpoint in ${opts.outputsFile} (run npm run deploy -- --env ${opts.env} first)`);
     return false;

@@ -64,7 +64,7 @@ export class ArtifactBucket extends Construct {
  * The provider function behind `autoDeleteObjects` (one per stack) would log into a group it
  * creates on first use, with no expiry; create that group first, 30 days (R9.3).
  */
-function retainProviderLogs(scope: Construct, buckets: Bucket[]) {
+export function retainProviderLogs(scope: Construct, buckets: Bucket[]) {
   const stack = Stack.of(scope);
   const provider = stack.node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider');
   const handler = provider?.node.tryFindChild('Handler') as CfnResource | undefined;

@@ -1,11 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
-import type { CompositeAlarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { type CompositeAlarm, type Dashboard, GraphWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CANARY_STEPS } from '../../src/canary/health-check.ts';
 import { resourceNames } from '../../src/naming.ts';
 import { ALERT_LOG_GROUPS_ENV } from '../../src/notifier/evidence.ts';
 import type { AlarmTarget, Scope } from '../../src/observability/alarm-catalog.ts';
@@ -52,6 +53,8 @@ export interface MonitoringProps {
    * @default email only
    */
   readonly notifier?: { readonly handler: IFunction; readonly function: LambdaFunction };
+  /** Synthetics canaries (R11): an alarm and dashboard widgets each. @default none */
+  readonly canaries?: readonly { readonly name: string; readonly region: string }[];
   /** Where the runbook lives; alarm descriptions link to its sections. @default RUNBOOK_URL */
   readonly runbookUrl?: string;
 }
@@ -105,6 +108,7 @@ export class Monitoring extends Construct {
         ? [{ resource: 'waf', values: { webAcl: props.waf.webAclName, region: props.waf.region } }]
         : [],
       environment: [{ resource: props.envName, values: {} }],
+      canary: (props.canaries ?? []).map((c) => ({ resource: c.region, values: { canary: c.name } })),
     };
     const metrics = new MetricFactory(props.envName);
     const { alarms, systemHealth } = createCatalogAlarms(this, {
@@ -128,6 +132,7 @@ export class Monitoring extends Construct {
       alarms,
       systemHealth,
     });
+    if (props.canaries?.length) this.dashboard.addWidgets(...canaryWidgets(props.canaries));
 
     const api = props.functions.find((f) => f.label === 'api');
     if (api) {
@@ -149,4 +154,38 @@ export class Monitoring extends Construct {
       for (const f of props.functions) f.logGroup.grant(notifier, 'logs:FilterLogEvents');
     }
   }
+}
+
+/** R11.4: each canary's success rate and duration, overall and per step, by region. */
+function canaryWidgets(canaries: readonly { name: string; region: string }[]) {
+  const metric = (name: string, region: string, metricName: string, extra: Record<string, string> = {}) =>
+    new Metric({
+      namespace: 'CloudWatchSynthetics',
+      metricName,
+      dimensionsMap: { CanaryName: name, ...extra },
+      statistic: 'Average',
+      period: Duration.minutes(5),
+      region,
+      label: Object.values(extra)[0] ? `${region} ${Object.values(extra)[0]}` : region,
+    });
+  return [
+    new GraphWidget({
+      title: 'Canary SuccessPercent',
+      width: 8,
+      left: canaries.map((c) => metric(c.name, c.region, 'SuccessPercent')),
+      leftYAxis: { min: 0, max: 100 },
+    }),
+    new GraphWidget({
+      title: 'Canary Duration (ms)',
+      width: 8,
+      left: canaries.map((c) => metric(c.name, c.region, 'Duration')),
+    }),
+    new GraphWidget({
+      title: 'Canary step Duration (ms)',
+      width: 8,
+      left: canaries.flatMap((c) =>
+        CANARY_STEPS.map((step) => metric(c.name, c.region, 'Duration', { StepName: step })),
+      ),
+    }),
+  ];
 }

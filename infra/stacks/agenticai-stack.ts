@@ -1,5 +1,6 @@
 import {
   type CfnElement,
+  CfnOutput,
   Duration,
   RemovalPolicy,
   SecretValue,
@@ -16,6 +17,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DATA_TABLE } from '../../src/adapters/dynamodb/tables.ts';
+import { DEFAULT_CANARY_STEP_BUDGET_MS } from '../../src/config.ts';
 import { STAGES } from '../../src/domain/project.ts';
 import { resourceNames } from '../../src/naming.ts';
 import { SERVICES } from '../../src/observability/metrics.ts';
@@ -23,6 +25,7 @@ import { type EnvironmentConfig, profileGeography } from '../config.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
 import { DataTables } from '../constructs/data-tables.ts';
+import { HealthCanary } from '../constructs/health-canary.ts';
 import { SecureRestApi } from '../constructs/secure-rest-api.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { StageQueues } from '../constructs/stage-queues.ts';
@@ -38,6 +41,8 @@ export class AgenticAiStack extends Stack {
   readonly artifacts: ArtifactBucket;
   readonly queues: StageQueues;
   readonly api: SecureRestApi;
+  readonly apiUrl: string;
+  readonly healthCanary: HealthCanary;
   readonly apiFunction: ServiceFunction;
   readonly workerFunction: ServiceFunction;
   readonly sweeperFunction: ServiceFunction;
@@ -86,7 +91,7 @@ export class AgenticAiStack extends Stack {
       },
     });
     this.canaryKeySecret = new Secret(this, 'CanaryApiKey', {
-      secretName: `agenticai/${config.name}/canary-api-key`,
+      secretName: names.canaryKeySecret,
       description: 'API key the canaries use; filled after deploy by agenticai keys create --store-secret.',
     });
     for (const secret of [this.pepperSecret, this.canaryKeySecret]) {
@@ -187,6 +192,17 @@ export class AgenticAiStack extends Stack {
       logRemovalPolicy: stateful,
     });
     this.api = restApi;
+    // What the canary calls, and what `agenticai canary run --env` reads (the custom domain maps the stage at its root).
+    this.apiUrl = config.customDomain ? `https://${config.customDomain.domainName}/` : restApi.api.url;
+    new CfnOutput(this, names.apiUrlOutput, { value: this.apiUrl, description: "The API's base URL" });
+    // R11: the same script as `agenticai canary run`, in this stack's region (R11.5's other regions: not yet).
+    this.healthCanary = new HealthCanary(this, 'HealthCanary', {
+      name: names.canary,
+      endpoint: this.apiUrl,
+      keySecret: this.canaryKeySecret,
+      stepBudgetMs: DEFAULT_CANARY_STEP_BUDGET_MS,
+      removalPolicy: stateful,
+    });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       name: names.stack,
       api: restApi.api,
@@ -271,6 +287,7 @@ export class AgenticAiStack extends Stack {
         scheduled: 'scheduled' in rest,
       })),
       api: { name: names.stack, stage: 'v1' },
+      canaries: [{ name: this.healthCanary.canary.canaryName, region: this.region }],
       waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
       tables: [
         { label: 'data', tableName: names.dataTable },

@@ -45,9 +45,14 @@ export class KeyAdmin {
     clientId?: string;
     hourlyLimit?: number;
     expiresInMs?: number;
+    /** A new canary client (refused with `clientId`: an existing client never becomes one). */
+    canary?: boolean;
   }): Promise<CreatedKey> {
     const now = this.clock.now();
     let client: ClientRecord | undefined;
+    if (opts.clientId && opts.canary) {
+      throw new AdminError('a canary key gets its own new client; omit --client', 'invalid');
+    }
     if (opts.clientId) {
       client = await this.repo.getClient(opts.clientId);
       if (!client) throw new AdminError(`client ${opts.clientId} does not exist`, 'not_found');
@@ -57,13 +62,14 @@ export class KeyAdmin {
         name: opts.name,
         hourlyLimit: opts.hourlyLimit ?? this.defaultHourlyLimit,
         createdAt: now.toISOString(),
+        ...(opts.canary && { canary: true }),
       };
       await this.repo.putClient(client);
       await this.audit.record({
         action: 'client.create',
         actor: this.actor,
         target: client.clientId,
-        details: { hourlyLimit: client.hourlyLimit },
+        details: { hourlyLimit: client.hourlyLimit, ...(client.canary && { canary: true }) },
       });
     }
     const expiresAt =

@@ -43,9 +43,17 @@ export class ProjectService {
     input: CreateProjectInput,
     idempotencyKey?: string,
     correlationId = 'none',
+    canary = false,
   ): Promise<CreateResult> {
     const now = this.clock.now();
     const id = newProjectId(now);
+    if (canary) {
+      // A canary project proves the write path only: no quota slot, no pipeline (no model spend);
+      // the store deletes it after a day. Each canary run is a new project, so no idempotency.
+      const project = newProject({ id, clientId, input, now, canary: true });
+      await this.repo.create(project);
+      return { project, replayed: false };
+    }
     if (idempotencyKey === undefined) {
       await this.lifecycle.admit(clientId, id);
       const project = newProject({ id, clientId, input, now });

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerAlarms } from './commands/alarms.ts';
 import { registerBackup } from './commands/backup.ts';
+import { registerCanary } from './commands/canary.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerDoctor(program);
   registerBackup(program);
   registerRestore(program);
+  registerCanary(program);
   return program;
 }
 

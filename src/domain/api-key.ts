@@ -104,6 +104,8 @@ export interface ClientRecord {
   /** Requests per UTC hour shared by all the client's keys. */
   hourlyLimit: number;
   createdAt: string;
+  /** A canary client (`keys create --canary`): may create canary projects (docs/ARCHITECTURE.md, "Canary"). */
+  canary?: boolean;
 }
 
 export type KeyState = 'active' | 'revoked' | 'expired';

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_idempotency_key: 400,
   missing_api_key: 401,
   invalid_api_key: 403,
+  canary_not_allowed: 403,
   not_found: 404,
   project_not_found: 404,
   artifact_not_found: 404,

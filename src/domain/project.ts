@@ -55,6 +55,10 @@ export const Project = z
     updatedAt: z.iso.datetime(),
     failure: z.object({ stage: z.enum(STAGES), reason: z.string() }).optional(),
     history: z.array(StageRecord),
+    canary: z
+      .literal(true)
+      .optional()
+      .describe('A canary project: outside quotas, never run by the pipeline, deleted after a day.'),
   })
   .meta({ id: 'Project' });
 export type Project = z.infer<typeof Project>;
@@ -65,6 +69,7 @@ export function newProject(args: {
   clientId: string;
   input: CreateProjectInput;
   now: Date;
+  canary?: boolean;
 }): Project {
   const at = args.now.toISOString();
   return {
@@ -77,6 +82,7 @@ export function newProject(args: {
     createdAt: at,
     updatedAt: at,
     history: [],
+    ...(args.canary && { canary: true as const }),
   };
 }
 

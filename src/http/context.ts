@@ -8,6 +8,8 @@ export type HttpEnv = {
     startedAt: number;
     clientId?: string;
     keyId?: string;
+    /** The client may create canary projects (ClientRecord.canary). */
+    canaryClient?: boolean;
   };
 };
 

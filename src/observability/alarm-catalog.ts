@@ -16,7 +16,7 @@ import {
  */
 export type Severity = 'warning' | 'critical';
 /** What one alarm is created per: each function, the API, each table, each DLQ, the web ACL, the environment, each scheduled function. */
-export type Scope = 'function' | 'api' | 'table' | 'dlq' | 'waf' | 'environment' | 'scheduled';
+export type Scope = 'function' | 'api' | 'table' | 'dlq' | 'waf' | 'environment' | 'scheduled' | 'canary';
 /** How the threshold is read: milliseconds, a percentage, a fraction (shown as %), or a plain count. */
 export type Unit = 'ms' | 'percent' | 'fraction' | 'count';
 /** A fixed value, or a share of the function's timeout (durations follow what a function may take). */
@@ -505,6 +505,45 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
     },
   }),
   alarm({
+    id: 'canary-failed',
+    requirement: 'R11.2',
+    severity: 'critical',
+    scope: 'canary',
+    metric: {
+      namespace: 'CloudWatchSynthetics',
+      metricName: 'SuccessPercent',
+      statistic: 'Average',
+      dimensions: { CanaryName: '{canary}' },
+    },
+    // One run per 5-minute period: two breaching periods are two consecutive failed runs.
+    evaluationPeriods: 2,
+    threshold: 100,
+    unit: 'percent',
+    comparison: 'LessThanThreshold',
+    treatMissingData: 'breaching',
+    missingDataReason: 'A canary that stopped running publishes nothing: no data is a failure too.',
+    title: 'Health-check canary succeeded on less than {threshold} of runs {window}',
+    description:
+      'The health-check canary {canary} (GET /health, create a canary project, read it back) succeeded on less than {threshold} of its runs {window}: the API is down, slow or refusing the canary key.',
+    runbook: {
+      meaning:
+        'Runs every 5 minutes; each run fails naming its step (health, create-project, read-project) and the reason in its log (`canary_result`).',
+      checks: [
+        'Run the same check from a terminal: `npx agenticai --env <env> canary run` names the failing step and reason.',
+        "The canary's run logs and screenshots: CloudWatch Synthetics, canary {canary}.",
+      ],
+      causes: [
+        'The API or its store is down (health step, 5xx)',
+        'A step slower than its budget (`CANARY_STEP_BUDGET_MS`)',
+        'The canary key revoked, expired or never stored (403 / "holds no API key yet")',
+        'The canary stopped running (missing data)',
+      ],
+      mitigation: [
+        'Fix the failing dependency (see the other alarms); for the key: `agenticai --env <env> keys rotate KEYID --store-secret agenticai/<env>/canary-api-key`',
+      ],
+    },
+  }),
+  alarm({
     id: 'ratelimit-store-unavailable',
     requirement: 'R6.5',
     severity: 'critical',
@@ -676,6 +715,7 @@ export function evidenceSource(spec: AlarmSpec, resource: string): FunctionLabel
     case 'api':
     case 'table':
     case 'waf':
+    case 'canary':
       return 'api';
     case 'dlq': {
       const owner = resource.replace(/-dlq$/, '');

@@ -26,6 +26,8 @@ export function sampleResource(scope: Scope, env: string) {
       waf: 'waf',
       environment: env,
       scheduled: 'sweeper',
+      // A canary's alarms are per region: the resource is the region it runs in.
+      canary: 'eu-west-1',
     } as const
   )[scope];
 }
@@ -43,6 +45,7 @@ export function sampleTarget(env: string, resource: string, region: string): Ala
       queue: resourceNames(env).resource(resource),
       limit: '100',
       webAcl: resourceNames(env).prefix,
+      canary: resourceNames(env).prefix,
       region,
     },
   };

@@ -515,38 +515,48 @@ export const REQUIREMENT_GROUPS = [
         title: 'Synthetics canary every 5 minutes',
         summary: 'A CloudWatch Synthetics canary calls the authenticated `/health` endpoint every 5 minutes.',
         where: [
-          'infra/stacks/agenticai-stack.ts (secret `CanaryApiKey` for its key only)',
-          'infra/config.ts (`canaryRegions`)',
+          'infra/constructs/health-canary.ts (`HealthCanary`, runtime syn-nodejs-puppeteer-13.0, artifacts bucket)',
+          'src/canary/synthetics-handler.ts (the script of `agenticai canary run`)',
+          'infra/stacks/agenticai-stack.ts (`HealthCanary`, secret `CanaryApiKey`, output `ApiUrl`)',
         ],
-        notBuilt: 'no canary resource exists yet; only its API-key secret and the `canaryRegions` setting.',
       },
       {
         id: 'R11.2',
         title: 'Two consecutive failures → alert',
-        summary: 'An alarm on the canary failing 2 consecutive runs.',
-        where: [],
-        notBuilt: 'depends on the canary (R11.1).',
+        summary:
+          'The catalog alarm `canary-failed`: SuccessPercent below 100 in 2 consecutive 5-minute periods (one run each), missing data breaching, on the critical topic.',
+        where: ['src/observability/alarm-catalog.ts (`canary-failed`)', 'docs/RUNBOOK.md'],
       },
       {
         id: 'R11.3',
         title: 'End-to-end check incl. project creation',
-        summary: 'A canary step that creates a project and follows it.',
-        where: [],
-        notBuilt: 'depends on the canary (R11.1).',
+        summary:
+          'The canary script checks `/health`, creates a canary project (no quota, no pipeline, deleted after a day; canary clients only) and reads it back; `agenticai canary run` runs it locally or with `--env` against a deployed environment, and a failure names the step and the reason.',
+        where: [
+          'src/canary/health-check.ts',
+          'src/cli/commands/canary.ts (`agenticai canary run`)',
+          'src/app/projects.ts (canary projects), src/http/routes/projects.ts (`X-AgenticAI-Canary`)',
+          'docs/ARCHITECTURE.md ("Health-check canary")',
+        ],
       },
       {
         id: 'R11.4',
         title: 'Response times measured and shown',
-        summary: 'Canary durations on the dashboard.',
-        where: [],
-        notBuilt: 'depends on the canary (R11.1).',
+        summary:
+          'Each canary step is timed and fails over its budget (`CANARY_STEP_BUDGET_MS`); `canary run --json` returns the durations. In AWS: canary durations on the dashboard.',
+        where: [
+          'src/canary/health-check.ts',
+          'src/config.ts (`CANARY_STEP_BUDGET_MS`)',
+          'infra/observability/monitoring.ts (canary SuccessPercent, Duration and per-step Duration widgets)',
+        ],
       },
       {
         id: 'R11.5',
         title: 'From more than one region',
         summary: 'Canaries in every region of `canaryRegions`.',
-        where: ['infra/config.ts (`canaryRegions`)'],
-        notBuilt: 'depends on the canary (R11.1).',
+        where: ['infra/config.ts (`canaryRegions`)', 'infra/constructs/health-canary.ts'],
+        notBuilt:
+          "one canary, in the environment stack's region; `canaryRegions` is not yet read (a stack per extra region with its own alert topic is remaining).",
       },
     ],
   },

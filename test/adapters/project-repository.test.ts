@@ -1,6 +1,11 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoProjectRepository } from '../../src/adapters/aws/project-repository.ts';
+import {
+  CANARY_PROJECT_TTL_SECONDS,
+  DynamoProjectRepository,
+} from '../../src/adapters/aws/project-repository.ts';
 import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
+import { DATA_TABLE, keys } from '../../src/adapters/dynamodb/tables.ts';
 import {
   type EmbeddedStore,
   ensureTables,
@@ -36,6 +41,33 @@ describe('DynamoProjectRepository against dynalite', () => {
     expect(await repo.create(project)).toBe(true);
     expect(await repo.create({ ...project, name: 'other' })).toBe(false);
     expect((await repo.get('c-cond', project.id))?.name).toBe('p');
+  });
+
+  it('R11.3 a canary project carries a TTL a day after creation and never enters the active-project index', async () => {
+    const now = new Date('2026-11-23T08:00:00Z');
+    const project = newProject({ id: newProjectId(now), clientId: 'c-canary', input, now, canary: true });
+    expect(await repo.create(project)).toBe(true);
+    const { Item } = await db.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { PK: keys.client('c-canary'), SK: keys.project(project.id) },
+      }),
+    );
+    expect(Item?.[DATA_TABLE.ttlAttribute]).toBe(now.getTime() / 1000 + CANARY_PROJECT_TTL_SECONDS);
+    expect(Item?.GSI1PK).toBeUndefined();
+    expect(Item?.GSI2PK).toBeUndefined();
+    expect(await repo.get('c-canary', project.id)).toEqual(project);
+    // An ordinary unfinished project is indexed and has no TTL.
+    const ordinary = make('c-canary', now);
+    await repo.create(ordinary);
+    const { Item: plain } = await db.send(
+      new GetCommand({
+        TableName: TABLE,
+        Key: { PK: keys.client('c-canary'), SK: keys.project(ordinary.id) },
+      }),
+    );
+    expect(plain?.[DATA_TABLE.ttlAttribute]).toBeUndefined();
+    expect(plain?.GSI1PK).toBe(keys.activeProjects);
   });
 
   it('reads are tenant-scoped: another client cannot get the project', async () => {

@@ -100,7 +100,7 @@ describe('npm run deploy runs the doctor first', () => {
     expect(text).toMatch(/Confirm the .*Subscription Confirmation/);
     expect(text).toContain('npx agenticai --env staging --region eu-west-1 keys create --name first-client');
     expect(text).toContain('npx agenticai --env staging --region eu-west-1 alarms test');
-    expect(text).toContain('keys create --name canary --store-secret');
+    expect(text).toMatch(/keys create --name canary --canary --store-secret agenticai\/\w+\/canary-api-key/);
   });
 });
 

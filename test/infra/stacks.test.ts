@@ -79,7 +79,8 @@ describe('CDK app', () => {
         types.filter((type) => type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource'),
         name,
       ).toEqual(
-        name === 'agenticai-dev' ? ['Custom::S3AutoDeleteObjects', 'Custom::S3AutoDeleteObjects'] : [],
+        // The artifact, access-log and canary buckets.
+        name === 'agenticai-dev' ? Array(3).fill('Custom::S3AutoDeleteObjects') : [],
       );
     }
     const dev = t('agenticai-dev').toJSON().Resources as Record<string, any>;
@@ -203,7 +204,8 @@ describe.each(envStacks)('%s', (name) => {
     expect(
       all[Object.keys(all).find((id) => data(all[id]))!].Properties.Replicas[0].DeletionProtectionEnabled,
     ).toBe(false);
-    expect(policyOf('AWS::S3::Bucket')).toEqual([kept, kept]);
+    // Artifacts, their access logs, and the canary's run artifacts.
+    expect(policyOf('AWS::S3::Bucket')).toEqual([kept, kept, kept]);
     // Without the pepper no stored key hash verifies: it lives exactly as long as the table.
     expect(
       policyOf('AWS::SecretsManager::Secret', (r) => r.Properties.Name === `agenticai/${env}/key-pepper`),
@@ -214,7 +216,7 @@ describe.each(envStacks)('%s', (name) => {
       for (const [id, r] of Object.entries(all))
         expect([id, r.DeletionPolicy ?? 'Delete']).toEqual([id, 'Delete']);
       // Buckets holding objects are emptied first, or the delete would fail.
-      expect(resources(template(), 'Custom::S3AutoDeleteObjects')).toHaveLength(2);
+      expect(resources(template(), 'Custom::S3AutoDeleteObjects')).toHaveLength(3);
     }
   });
 
@@ -585,7 +587,7 @@ describe('observability (agenticai-production)', () => {
   it('R3.5 every alarm names its resource, its requirement and its runbook section, and notifies on ALARM and OK (itself or through the composite)', () => {
     for (const a of alarms()) {
       expect(text(a.Properties.AlarmDescription)).toMatch(
-        /^\[(warning|critical)\] (R\d\.\d|C) .+ Runbook: .+RUNBOOK\.md#[a-z0-9-]+$/,
+        /^\[(warning|critical)\] (R\d+\.\d+|C) .+ Runbook: .+RUNBOOK\.md#[a-z0-9-]+$/,
       );
       const spec = ALARM_CATALOG.find((c) =>
         (a.Properties.AlarmName as string).startsWith(`agenticai-production-${c.id}-`),

@@ -53,6 +53,7 @@ const resourcesOf = (scope: (typeof ALARM_CATALOG)[number]['scope']) =>
     dlq: ['pm-dlq', 'dev-dlq', 'qa-dlq', 'ops-dlq', 'sweeper-dlq', 'notifier-dlq', 'alert-delivery-dlq'],
     waf: ['waf'],
     environment: ['production'],
+    canary: ['eu-west-1', 'ap-southeast-2'],
   })[scope];
 
 describe('R3.5 every catalog alarm fits Slack Block Kit and email limits', () => {

@@ -23,6 +23,9 @@ export const LAYER_RULES: Record<string, readonly string[]> = {
   http: ['http', 'app', 'domain', 'observability', 'kernel'],
   workers: ['workers', 'app', 'domain', 'observability', 'kernel'],
   notifier: ['notifier', 'app', 'domain', 'observability', 'kernel'],
+  // The health-check canary: one script over an injected fetch, its Synthetics handler and the
+  // local step runner (the CDK bundles the handler, the CLI runs the script).
+  canary: ['canary', 'domain', 'kernel'],
   // Requirements, checks and docs generation: reads the synthesized CDK app.
   readiness: ['readiness', 'observability', 'domain', 'kernel', 'infra'],
   composition: [
@@ -38,7 +41,18 @@ export const LAYER_RULES: Record<string, readonly string[]> = {
     'observability',
     'kernel',
   ],
-  cli: ['cli', 'composition', 'notifier', 'readiness', 'app', 'domain', 'observability', 'kernel', 'infra'],
+  cli: [
+    'cli',
+    'composition',
+    'canary',
+    'notifier',
+    'readiness',
+    'app',
+    'domain',
+    'observability',
+    'kernel',
+    'infra',
+  ],
   entry: [
     'composition',
     'adapters/dynamodb',

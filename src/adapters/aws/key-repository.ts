@@ -23,7 +23,7 @@ const KEY_FIELDS = [
   'lastUsedAt',
   'rotatedTo',
 ] as const;
-const CLIENT_FIELDS = ['clientId', 'name', 'hourlyLimit', 'createdAt'] as const;
+const CLIENT_FIELDS = ['clientId', 'name', 'hourlyLimit', 'createdAt', 'canary'] as const;
 
 /** Keys and clients in the data table (see docs/ARCHITECTURE.md): one item each, listed through GSI1. */
 export class DynamoKeyRepository implements KeyRepository {

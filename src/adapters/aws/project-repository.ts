@@ -24,10 +24,16 @@ const PROJECT_FIELDS = [
   'updatedAt',
   'failure',
   'history',
+  'canary',
 ] as const;
+
+/** How long a canary project lives before DynamoDB's TTL deletes it. */
+export const CANARY_PROJECT_TTL_SECONDS = 24 * 60 * 60;
 
 /** Index attributes that track unfinished projects; absent once a project is finished. */
 function activeIndexKeys(project: Project) {
+  // A canary project never runs: the sweeper and the running cap must not see it.
+  if (project.canary) return {};
   if (project.status === 'completed' || project.status === 'failed') return {};
   return {
     GSI1PK: keys.activeProjects,
@@ -44,6 +50,10 @@ function projectItem(project: Project, lease?: Lease) {
     entity: 'project',
     ...project,
     ...activeIndexKeys(project),
+    ...(project.canary && {
+      [DATA_TABLE.ttlAttribute]:
+        Math.floor(Date.parse(project.createdAt) / 1000) + CANARY_PROJECT_TTL_SECONDS,
+    }),
     ...(lease && { lease }),
   };
 }

@@ -31,13 +31,27 @@ export function registerKeys(program: Command) {
     .option('--expires <duration>', 'lifetime, e.g. 30d or 12h (default: no expiry)', parseDuration)
     .option('--client <clientId>', 'add the key to this existing client (shares its limit)', parseClientId)
     .option(
+      '--canary',
+      'a key of a new canary client: its canary projects skip quotas and the pipeline',
+      false,
+    )
+    .option(
       '--store-secret <secretArn>',
       'put the key into this Secrets Manager secret (e.g. the canary key) instead of printing it',
     )
     .action(
       actionWith<
         AdminTarget,
-        [{ name: string; hourlyLimit?: number; expires?: number; client?: string; storeSecret?: string }]
+        [
+          {
+            name: string;
+            hourlyLimit?: number;
+            expires?: number;
+            client?: string;
+            storeSecret?: string;
+            canary: boolean;
+          },
+        ]
       >(openAdminTarget, async (target, out, opts) => {
         const admin = target.keyAdmin;
         if (opts.client && opts.hourlyLimit !== undefined) {
@@ -51,6 +65,7 @@ export function registerKeys(program: Command) {
           clientId: opts.client,
           hourlyLimit: opts.hourlyLimit,
           expiresInMs: opts.expires,
+          canary: opts.canary,
         });
         if (opts.storeSecret) {
           // The secret goes straight to Secrets Manager and is never printed (CI logs, terminals).
@@ -122,21 +137,38 @@ export function registerKeys(program: Command) {
     .description('issue a replacement key for the same client; the old key expires after the grace period')
     .argument('<keyId>', 'the key to rotate', parseKeyId)
     .option('--grace <duration>', 'how long the old key keeps working', parseDuration, 24 * 3_600_000)
+    .option(
+      '--store-secret <secretArn>',
+      'put the new key into this Secrets Manager secret (e.g. the canary key) instead of printing it',
+    )
     .action(
-      withAdmin<[string, { grace: number }]>(async (admin, out, keyId, opts) => {
-        const rotated = await admin.rotateKey(keyId, opts.grace);
-        out.print(
-          [
-            `Rotated ${keyId} → ${rotated.keyId} (client ${rotated.clientId}, same limit and quota).`,
-            `The old key stops working at ${when(rotated.previousKeyExpiresAt)}.`,
-            '',
-            `  ${rotated.key}`,
-            '',
-            'This secret is shown only once: store it now.',
-          ].join('\n'),
-          rotated,
-        );
-      }),
+      actionWith<AdminTarget, [string, { grace: number; storeSecret?: string }]>(
+        openAdminTarget,
+        async (target, out, keyId, opts) => {
+          const rotated = await target.keyAdmin.rotateKey(keyId, opts.grace);
+          if (opts.storeSecret) {
+            // The canary (AWS and `canary run --env`) reads the new key on its next run.
+            await target.storeSecret(opts.storeSecret, rotated.key);
+            const { key: _key, ...shown } = rotated;
+            out.print(
+              `Rotated ${keyId} → ${rotated.keyId} and stored the new key in ${opts.storeSecret}; the old key stops working at ${when(rotated.previousKeyExpiresAt)}.`,
+              { ...shown, storedIn: opts.storeSecret },
+            );
+            return;
+          }
+          out.print(
+            [
+              `Rotated ${keyId} → ${rotated.keyId} (client ${rotated.clientId}, same limit and quota).`,
+              `The old key stops working at ${when(rotated.previousKeyExpiresAt)}.`,
+              '',
+              `  ${rotated.key}`,
+              '',
+              'This secret is shown only once: store it now.',
+            ].join('\n'),
+            rotated,
+          );
+        },
+      ),
     );
 
   keys

@@ -69,6 +69,7 @@ export function apiKeyIdentity(deps: ApiKeyIdentityDeps): MiddlewareHandler<Http
     const { key, client } = auth;
     c.set('clientId', client.clientId);
     c.set('keyId', key.keyId);
+    c.set('canaryClient', client.canary === true);
 
     let decision: Awaited<ReturnType<RateLimiter['check']>>;
     try {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { ProjectService } from '../../app/projects.ts';
+import { CANARY_HEADER } from '../../domain/canary.ts';
 import { AppError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../domain/pagination.ts';
 import { CreateProjectInput } from '../../domain/project.ts';
@@ -26,12 +27,23 @@ export function projectRoutes(projects: ProjectService) {
       if (!parsed.success) throw new AppError('invalid_idempotency_key', parsed.error.issues[0]!.message);
       idempotencyKey = parsed.data;
     }
+    const canary = c.req.header(CANARY_HEADER) === '1';
+    if (canary && !c.get('canaryClient')) {
+      throw new AppError(
+        'canary_not_allowed',
+        `${CANARY_HEADER} is only honoured for canary clients (agenticai keys create --canary)`,
+      );
+    }
+    if (canary && idempotencyKey !== undefined) {
+      throw new AppError('bad_request', `${CANARY_HEADER} and Idempotency-Key cannot be combined`);
+    }
     const input = await readJsonBody(c, CreateProjectInput);
     const { project, replayed } = await projects.create(
       tenant(c),
       input,
       idempotencyKey,
       c.get('correlationId'),
+      canary,
     );
     c.header('Location', `/api/projects/${project.id}`);
     if (idempotencyKey !== undefined) c.header('Idempotent-Replayed', String(replayed));

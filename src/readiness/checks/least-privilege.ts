@@ -4,12 +4,13 @@ import { type Json, resourcesOf } from '../template-set.ts';
 /** Actions the specification forbids: `*` and whole services (`s3:*`). */
 const tooBroad = (action: string) => action === '*' || /^[a-z0-9-]+:\*$/.test(action);
 /** Services whose actions cannot be scoped to a resource, so `Resource: *` is the only form. */
-const UNSCOPABLE = /^xray:/;
+const UNSCOPABLE = /^(xray:|cloudwatch:PutMetricData$|s3:ListAllMyBuckets$)/;
 
 export const leastPrivilege: TemplateCheck = {
   id: 'least-privilege',
   requirements: ['R8.6'],
-  description: 'no "*" or "service:*" actions, no managed policies, "*" resources only for X-Ray',
+  description:
+    'no "*" or "service:*" actions, no managed policies, "*" resources only for actions without resources (X-Ray, PutMetricData, ListAllMyBuckets)',
   run(set) {
     const inline = [
       ...resourcesOf(set, 'AWS::IAM::Policy').map((p) => ({
