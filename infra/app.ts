@@ -4,12 +4,13 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { accountNames, resourceNames } from '../src/naming.ts';
 import type { EnvironmentConfig, GithubConfig } from './config.ts';
+import { repositoryRoot } from './paths.ts';
 import { ACCOUNT_STACK_REGION, AccountStack } from './stacks/account-stack.ts';
 import { AgenticAiStack } from './stacks/agenticai-stack.ts';
 import { CicdStack } from './stacks/cicd-stack.ts';
 import { RegionStack } from './stacks/region-stack.ts';
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = repositoryRoot();
 
 /** cdk.json's context (the recommended feature flags): applied here too, so tests synthesize what the CLI does. */
 export function cdkJsonContext(): Record<string, unknown> {

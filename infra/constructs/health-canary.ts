@@ -5,6 +5,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ArtifactsBucketLocation, Canary, Code, Runtime, Schedule } from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
+import { repositoryRoot } from '../paths.ts';
 import { retainProviderLogs } from './artifact-bucket.ts';
 
 /** Newest Node.js script runtime aws-cdk-lib offers (syn-nodejs-3.x is the multi-checks blueprint, not scripts). */
@@ -27,7 +28,7 @@ export interface HealthCanaryProps {
 /** src/canary/synthetics-handler.ts as one CommonJS file; the runtime provides the SDK and Synthetics. */
 function bundledScript(): string {
   const out = buildSync({
-    entryPoints: [join(import.meta.dirname, '../../src/canary/synthetics-handler.ts')],
+    entryPoints: [join(repositoryRoot(), 'src/canary/synthetics-handler.ts')],
     bundle: true,
     write: false,
     platform: 'node',

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
@@ -14,6 +15,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../src/observability/metrics.ts';
+import { repositoryRoot } from '../paths.ts';
 
 export interface ServiceFunctionProps {
   /** Entry file, relative to the repository root. */
@@ -63,7 +65,9 @@ export class ServiceFunction extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       role: this.role,
       deadLetterQueue: props.deadLetterQueue,
-      entry: props.entry,
+      // Relative to the repository, wherever the app is synthesized from (cdk, tests, `agenticai readiness`).
+      entry: join(repositoryRoot(), props.entry),
+      depsLockFilePath: join(repositoryRoot(), 'package-lock.json'),
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
