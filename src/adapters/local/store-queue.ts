@@ -2,7 +2,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
@@ -259,25 +259,28 @@ export class LocalStageQueue implements StageQueue {
   private async findVisible(stage: Stage, now: number, wanted: number) {
     const visible: Item[] = [];
     let nextVisibleAt: number | undefined;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': stage },
-          Limit: PAGE_SIZE,
-          ExclusiveStartKey: start,
-        }),
-      );
+    for await (const page of this.pages(stage, PAGE_SIZE)) {
       for (const item of page.Items ?? []) {
         const at = Number(item.visibleAt);
         if (at <= now) visible.push(item);
         else nextVisibleAt = Math.min(nextVisibleAt ?? at, at);
       }
-      start = page.LastEvaluatedKey;
-    } while (start && visible.length < wanted);
+      if (visible.length >= wanted) break;
+    }
     return { visible: visible.slice(0, wanted), nextVisibleAt };
+  }
+
+  /** Every page of one partition (a Query returns at most 1 MB, or `pageSize` items). */
+  private pages(pk: string, pageSize?: number, select?: 'COUNT') {
+    return paginateQuery(
+      { client: this.db, ...(pageSize !== undefined && { pageSize }) },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ...(select && { Select: select }),
+      },
+    );
   }
 
   private async deliver(
@@ -324,39 +327,14 @@ export class LocalStageQueue implements StageQueue {
 
   async depth(stage: Stage): Promise<number> {
     let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': stage },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.pages(stage, undefined, 'COUNT')) count += page.Count ?? 0;
     return count;
   }
 
   /** Every dead letter of `stage`, reading page after page (a Query returns at most 1 MB). */
   async listDlq(stage: Stage): Promise<DlqMessage[]> {
     const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': `dlq#${stage}` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for await (const page of this.pages(`dlq#${stage}`)) items.push(...(page.Items ?? []));
     return items.map((i) => ({
       id: String(i.SK),
       stage,
