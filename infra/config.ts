@@ -56,6 +56,8 @@ export const EnvironmentConfig = z.strictObject({
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
   /** Regions whose canaries probe the API (R11.5). */
   canaryRegions: z.array(region).min(1).optional(),
+  /** Minutes between canary runs in each region (R11.1: 5 in production; longer is cheaper). */
+  canaryIntervalMinutes: z.number().int().min(1).max(60).default(5),
   /**
    * Model id or cross-region inference profile id (`us.`/`eu.`/`apac.`/`global.` + model id).
    * Default: the Claude Haiku 4.5 profile of the environment's geography.

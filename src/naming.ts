@@ -28,6 +28,8 @@ export const resourceNames = (env: string) =>
     stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
     alarmPrefix: `${APP_NAME}-${env}-`,
     notifierLogGroup: `/${APP_NAME}/${env}/notifier`,
+    /** SSM parameter holding the last restore drill's record (src/domain/restore-drill.ts). */
+    restoreDrillParameter: `/${APP_NAME}/${env}/recovery/last-drill`,
   }) as const;
 
 /** The stacks deployed once per account (us-east-1) and per region, and the account's cost controls. */
