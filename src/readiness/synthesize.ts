@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CfnTemplate, StackTemplate } from './template-set.ts';
+import { type CfnTemplate, concreteRegion, type StackTemplate } from './template-set.ts';
 
 /**
  * Synthesizes the CDK app in-process (as `npm run synth` would, placeholders for unset accounts)
@@ -30,7 +30,10 @@ export async function synthesizeTemplates(): Promise<StackTemplate[]> {
   try {
     const assembly = buildApp(loadEnvironments(process.env, { offline: true }), { outdir }).app.synth();
     return assembly.stacks
-      .map((s) => ({ stackName: s.stackName, template: s.template as CfnTemplate }))
+      .map((s) => {
+        const region = concreteRegion(s.environment.region);
+        return { stackName: s.stackName, template: s.template as CfnTemplate, ...(region && { region }) };
+      })
       .sort((a, b) => a.stackName.localeCompare(b.stackName));
   } finally {
     if (previous === undefined) delete process.env.CDK_CONTEXT_JSON;

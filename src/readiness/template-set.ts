@@ -18,7 +18,13 @@ export interface CfnTemplate {
 export interface StackTemplate {
   stackName: string;
   template: CfnTemplate;
+  /** The region the stack deploys to, when the assembly names one (live checks call there). */
+  region?: string;
 }
+
+/** A stack's region from its CDK environment, unless it is environment-agnostic. */
+export const concreteRegion = (region: string | undefined) =>
+  region && !region.startsWith('unknown-') && !region.includes('${') ? region : undefined;
 
 /**
  * What the checks of one environment see: its own stacks (`agenticai-<env>` and any
@@ -151,7 +157,9 @@ export function text(value: unknown): string {
 
 /** Reads every stack template of a cloud assembly directory (`cdk.out` of `npm run synth`). */
 export function readCloudAssembly(dir: string): StackTemplate[] {
-  let manifest: { artifacts?: Record<string, { type: string; displayName?: string; properties?: Json }> };
+  let manifest: {
+    artifacts?: Record<string, { type: string; environment?: string; properties?: Json }>;
+  };
   try {
     manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   } catch (error) {
@@ -161,9 +169,14 @@ export function readCloudAssembly(dir: string): StackTemplate[] {
   }
   return Object.entries(manifest.artifacts ?? {})
     .filter(([, a]) => a.type === 'aws:cloudformation:stack')
-    .map(([id, a]) => ({
-      stackName: a.properties?.stackName ?? id,
-      template: JSON.parse(readFileSync(join(dir, a.properties.templateFile), 'utf8')) as CfnTemplate,
-    }))
+    .map(([id, a]) => {
+      // `aws://<account>/<region>`
+      const region = concreteRegion(a.environment?.split('/')[3]);
+      return {
+        stackName: a.properties?.stackName ?? id,
+        template: JSON.parse(readFileSync(join(dir, a.properties.templateFile), 'utf8')) as CfnTemplate,
+        ...(region && { region }),
+      };
+    })
     .sort((a, b) => a.stackName.localeCompare(b.stackName));
 }

@@ -6,11 +6,15 @@ import {
   DescribeBudgetCommand,
   DescribeNotificationsForBudgetCommand,
 } from '@aws-sdk/client-budgets';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
@@ -25,6 +29,7 @@ import {
   type TemplateSet,
   templateSetFor,
 } from '../../src/readiness/template-set.ts';
+import { GetCanary, GetCanaryRuns, mockSynthetics } from '../support/synthetics-mock.ts';
 
 /**
  * Gaps the checks find in today's infrastructure, each failing for the reason given. When the
@@ -44,7 +49,11 @@ function writeAssembly(dir: string, templates: StackTemplate[]) {
   const artifacts = Object.fromEntries(
     templates.map((s) => [
       s.stackName,
-      { type: 'aws:cloudformation:stack', properties: { templateFile: `${s.stackName}.template.json` } },
+      {
+        type: 'aws:cloudformation:stack',
+        ...(s.region && { environment: `aws://000000000000/${s.region}` }),
+        properties: { templateFile: `${s.stackName}.template.json` },
+      },
     ]),
   );
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ version: '48.0.0', artifacts }));
@@ -400,7 +409,13 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
   const logs = mockClient(CloudWatchLogsClient);
   const sqs = mockClient(SQSClient);
   const budgets = mockClient(BudgetsClient);
-  const mocks = [sts, dynamodb, cloudwatch, logs, sqs, budgets];
+  const sns = mockClient(SNSClient);
+  const ssm = mockClient(SSMClient);
+  const cfn = mockClient(CloudFormationClient);
+  const waf = mockClient(WAFV2Client);
+  const synthetics = mockSynthetics();
+  const mocks = [sts, dynamodb, cloudwatch, logs, sqs, budgets, sns, ssm, cfn, waf, synthetics];
+  const NOW = new Date('2026-11-23T10:00:00.000Z');
   let stdout = '';
   let stderr = '';
   const only = 'R3.2,R5.1,R5.2,R7.1,R9.3,C5,C10';
@@ -412,7 +427,79 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
 
   /** A healthy deployment: everything the template declares exists, OK, retained, empty. */
   function healthy() {
-    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: '123456789012',
+      Arn: 'arn:aws:sts::123456789012:assumed-role/ops/session',
+    });
+    sns.on(ListSubscriptionsByTopicCommand).callsFake((input) => ({
+      Subscriptions: [
+        {
+          TopicArn: input.TopicArn,
+          Protocol: 'email',
+          Endpoint: 'oncall@example.com',
+          SubscriptionArn: `${input.TopicArn}:0b6c9a52-0000-4000-8000-000000000001`,
+        },
+      ],
+    }));
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'agenticai-production',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: NOW,
+          Outputs: [
+            {
+              OutputKey: 'ApiUrl',
+              OutputValue: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/',
+            },
+          ],
+        },
+      ],
+    });
+    waf.on(GetWebACLForResourceCommand).resolves({
+      WebACL: {
+        Name: 'agenticai-production',
+        Id: 'id',
+        ARN: 'arn',
+        DefaultAction: { Allow: {} },
+        VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'm' },
+      },
+    });
+    synthetics.on(GetCanary).resolves({
+      Canary: {
+        Name: 'agenticai-production',
+        Status: { State: 'RUNNING' },
+        Schedule: { Expression: 'rate(5 minutes)' },
+      },
+    });
+    synthetics.on(GetCanaryRuns).resolves({
+      CanaryRuns: [
+        {
+          Status: { State: 'PASSED' },
+          Timeline: {
+            Started: new Date('2026-11-23T09:56:00Z'),
+            Completed: new Date('2026-11-23T09:56:30Z'),
+          },
+        },
+      ],
+    });
+    ssm.on(GetParameterCommand).resolves({
+      Parameter: {
+        Value: JSON.stringify({
+          startedAt: '2026-11-13T09:00:00.000Z',
+          finishedAt: '2026-11-13T09:40:00.000Z',
+          result: 'pass',
+          sourceTable: 'agenticai-production-data',
+          restoredToTime: '2026-11-13T08:59:00.000Z',
+          rtoSeconds: 2400,
+          rpoSeconds: 60,
+          itemsSource: 1200,
+          itemsRestored: 1200,
+          sampleSize: 50,
+          sampleMismatches: 0,
+        }),
+      },
+    });
     dynamodb.on(DescribeContinuousBackupsCommand).resolves({
       ContinuousBackupsDescription: {
         ContinuousBackupsStatus: 'ENABLED',
@@ -487,6 +574,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
   });
   afterEach(() => {
+    vi.useRealTimers();
     vi.restoreAllMocks();
     vi.unstubAllEnvs();
   });
@@ -581,6 +669,72 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     );
     expect(report.requirements.find((r: Json) => r.id === 'R9.3').status).toBe('pass');
     expect(stderr).toMatch(/^agenticai: not ready: production: /);
+  });
+
+  it('R3.4 R8.1 R11.1 R7.5 every live check through the CLI: all healthy exits 0; one pending subscription exits 3 with only R3.4/C4 failing', async () => {
+    // The age checks (canary runs, restore drill) compare with the clock: pin it.
+    vi.useFakeTimers({ toFake: ['Date'], now: NOW });
+    healthy();
+    const all = () =>
+      runCli([
+        '--json',
+        '--region',
+        'eu-west-1',
+        'readiness',
+        '--templates',
+        join(assemblyDir, 'real'),
+        '--live',
+      ]);
+    expect(await all()).toBe(0);
+    const report = JSON.parse(stdout);
+    const liveOf = (r: Json) => r.checks.filter((c: Json) => c.check.startsWith('live:'));
+    const checked = report.requirements.filter((r: Json) => liveOf(r).length > 0);
+    for (const r of checked)
+      expect(liveOf(r), r.id).toEqual(liveOf(r).map((c: Json) => ({ ...c, status: 'pass' })));
+    const evidence = (id: string, check: string) =>
+      report.requirements.find((r: Json) => r.id === id).checks.find((c: Json) => c.check === check)
+        ?.evidence;
+    expect(evidence('R8.1', 'live:waf-association')).toBe(
+      'stage v1 of API a1b2c3d4e5 (eu-west-1) behind web ACL agenticai-production',
+    );
+    expect(evidence('R11.1', 'live:canary-runs')).toBe(
+      'agenticai-production (eu-west-1): last run PASSED at 2026-11-23T09:56:30.000Z, rate(5 minutes)',
+    );
+    expect(evidence('R7.5', 'live:restore-drill')).toMatch(
+      /^last drill passed 2026-11-13T09:40:00.000Z \(10 days ago\)/,
+    );
+    expect(evidence('R3.4', 'live:alert-subscriptions')).toMatch(/^4 email subscription\(s\) confirmed/);
+    // The account topics are read in the account stack's region (from the assembly), the rest in --region.
+    expect(sns.commandCalls(ListSubscriptionsByTopicCommand).map((c) => c.args[0].input.TopicArn)).toEqual(
+      expect.arrayContaining([
+        'arn:aws:sns:us-east-1:123456789012:agenticai-account-critical',
+        'arn:aws:sns:eu-west-1:123456789012:agenticai-production-critical',
+      ]),
+    );
+    for (const m of mocks)
+      for (const call of m.calls())
+        expect(call.args[0].constructor.name).toMatch(/^(Describe|Get|List)\w+Command$/);
+
+    stdout = '';
+    sns.on(ListSubscriptionsByTopicCommand).callsFake((input) => ({
+      Subscriptions: [
+        {
+          TopicArn: input.TopicArn,
+          Protocol: 'email',
+          Endpoint: 'oncall@example.com',
+          SubscriptionArn: input.TopicArn.endsWith('production-critical')
+            ? 'PendingConfirmation'
+            : `${input.TopicArn}:0b6c9a52-0000-4000-8000-000000000001`,
+        },
+      ],
+    }));
+    expect(await all()).toBe(3);
+    const failing = JSON.parse(stdout).requirements.filter((r: Json) => r.status === 'fail');
+    expect(failing.map((r: Json) => r.id)).toEqual(['R3.4', 'C4']);
+    expect(failing[0].checks.find((c: Json) => c.check === 'live:alert-subscriptions').evidence).toBe(
+      'agenticai-production-critical: o***@example.com pending confirmation',
+    );
+    expect(stdout).not.toContain('oncall@');
   });
 
   it('an AWS error in one check fails that check with the error, not the command', async () => {

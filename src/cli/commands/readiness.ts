@@ -1,8 +1,6 @@
 import { type Command, Option } from 'commander';
 import { awsClientConfig } from '../../composition/admin.ts';
 import { resourceNames } from '../../naming.ts';
-import { openLiveContext } from '../../readiness/live/context.ts';
-import { LIVE_CHECKS } from '../../readiness/live/index.ts';
 import {
   buildReport,
   evidenceLines,
@@ -117,6 +115,11 @@ export function registerReadiness(program: Command) {
         );
       let live: LiveOutcome[] | undefined;
       if (opts.live) {
+        // Loaded only with --live: the AWS SDK clients stay out of every other command's start-up.
+        const [{ openLiveContext }, { LIVE_CHECKS }] = await Promise.all([
+          import('../../readiness/live/context.ts'),
+          import('../../readiness/live/index.ts'),
+        ]);
         // Credentials problems surface here, once, as the CLI's usual AWS hint.
         const ctx = await openLiveContext(set, awsClientConfig(globals));
         try {
