@@ -58,7 +58,7 @@ describe('test evidence from a vitest JSON report', () => {
     expect(JSON.parse(readFileSync(fixture, 'utf8')).testResults).toHaveLength(2);
   });
 
-  it('status: a failed check or test fails; not built wins until something passes; checks all n/a is not applicable', () => {
+  it('status: a failed check or test fails; not built wins until a check passes; checks all n/a is not applicable', () => {
     const outcome = (status: CheckOutcome['status']): CheckOutcome => ({
       check: 'c',
       description: 'd',
@@ -74,5 +74,10 @@ describe('test evidence from a vitest JSON report', () => {
     expect(statusOf({}, [outcome('not applicable')])).toBe('not applicable');
     expect(statusOf({ notBuilt: 'x' }, [outcome('fail')])).toBe('not built');
     expect(statusOf({ notBuilt: 'x' }, [outcome('pass')])).toBe('pass');
+    // Tests naming a requirement not built prove the part that is: they neither lift nor fail it…
+    expect(statusOf({ notBuilt: 'x' }, [], { ...none, passed: 2 })).toBe('not built');
+    expect(statusOf({ notBuilt: 'x' }, [outcome('fail')], { ...none, passed: 2 })).toBe('not built');
+    // …but a failing test still fails it.
+    expect(statusOf({ notBuilt: 'x' }, [outcome('fail')], { ...none, passed: 1, failed: 1 })).toBe('fail');
   });
 });
