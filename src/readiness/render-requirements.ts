@@ -1,9 +1,7 @@
 import { TEMPLATE_CHECKS } from './checks/index.ts';
 import { LIVE_CHECKS } from './live/index.ts';
+import { cell } from './markdown.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
-
-/** A table cell: pipes escaped, line breaks folded. */
-export const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /** `path/to/file.ts (note)` → a link relative to docs/, keeping the note. */
 function whereLink(where: string): string {
@@ -39,6 +37,8 @@ export function renderRequirementsMarkdown(): string {
     '[READINESS.md](READINESS.md)); the Status column names the checks (`src/readiness/checks/`, and',
     '`src/readiness/live/` for `--live`). R2 and R10 are numbered after the original acceptance criteria;',
     'the readiness checklist is split into C1–C16, one ID per item. IDs never change meaning.',
+    'Every built requirement is named by a test title; `node --import tsx src/readiness/list-untested.ts',
+    'test-report.json` lists any that is not (CI fails on one).',
     '',
   ];
   for (const group of REQUIREMENT_GROUPS) {

@@ -16,13 +16,13 @@ beforeAll(() => {
 const sectionOf = (runbook: string, anchor: string) =>
   runbook.slice(runbook.indexOf(`<a id="${anchor}"></a>`)).split('<a id=')[1]!;
 
-describe('R10 the runbook is generated from the catalog, the saved queries and the configuration', () => {
+describe('R10.1 the runbook is generated from the catalog, the saved queries and the configuration', () => {
   it('the committed docs/RUNBOOK.md is what `npm run docs` writes (run it after changing an alarm, a query or the configuration)', () => {
     expect(committed).toBe(generated);
   });
 
   it.each(ALARM_CATALOG.map((a) => [a.id, a] as const))(
-    '%s has a section with its requirement, actual thresholds, checks, queries, causes, mitigation and escalation',
+    'R10.2 %s has a section with its requirement, actual thresholds, checks, queries, causes, mitigation and escalation',
     (_id, spec) => {
       const section = sectionOf(committed, spec.runbookAnchor);
       expect(section).toContain(`### ${spec.id} — ${spec.requirement}, ${spec.severity}`);
@@ -96,7 +96,7 @@ describe('R10 the runbook is generated from the catalog, the saved queries and t
     for (const query of SAVED_QUERIES) expect(queries).toContain(`\`${query.name}\``);
   });
 
-  it('R10 scaling, deployment and rollback, disaster recovery with RTO/RPO, contacts and escalation', () => {
+  it('R10.3 R10.4 R10.5 R10.6 scaling, deployment and rollback, disaster recovery with RTO/RPO, contacts and escalation', () => {
     for (const heading of [
       '## Scaling',
       '## Deployment and rollback',
