@@ -7,7 +7,7 @@ import {
   type AttributeValue,
   BatchWriteItemCommand,
   type DynamoDBClient,
-  ScanCommand,
+  paginateScan,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -135,17 +135,12 @@ async function copyFileKeepingTime(from: string, to: string): Promise<BackupFile
 
 async function scanTable(client: DynamoDBClient, table: string, emit: (item: Encoded) => Promise<void>) {
   let count = 0;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
-    );
+  for await (const page of paginateScan({ client }, { TableName: table, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {
       await emit(mapValues(item, encode));
       count++;
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return count;
 }
 

@@ -1,7 +1,7 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  ScanCommand,
+  paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CounterStore } from '../../app/ports.ts';
@@ -44,23 +44,20 @@ export class DynamoCounterStore implements CounterStore {
    */
   async purgeExpired(nowSeconds: number): Promise<number> {
     let removed = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: '#ttl < :now',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': nowSeconds },
-          ExclusiveStartKey: start,
-        }),
-      );
+    for await (const page of paginateScan(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        FilterExpression: '#ttl < :now',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':now': nowSeconds },
+      },
+    )) {
       for (const item of page.Items ?? []) {
         await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: item.PK } }));
         removed++;
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return removed;
   }
 }
