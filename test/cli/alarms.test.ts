@@ -5,27 +5,17 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { ALARM_CATALOG } from '../../src/observability/alarm-catalog.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const cw = mockClient(CloudWatchClient);
 const logs = mockClient(CloudWatchLogsClient);
 const sns = mockClient(SNSClient);
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 
 beforeEach(() => {
   cw.reset();
   logs.reset();
   sns.reset();
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
   process.env.AGENTICAI_ALARM_TEST_POLL_MS = '5';
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
@@ -52,7 +42,7 @@ const deployed = [
 describe('agenticai alarms', () => {
   it('list prints the catalog offline', async () => {
     expect(await runCli(['alarms', 'list', '--json'])).toBe(0);
-    const listed = JSON.parse(stdout) as { id: string }[];
+    const listed = JSON.parse(output.stdout) as { id: string }[];
     expect(listed.map((a) => a.id)).toEqual(ALARM_CATALOG.map((a) => a.id));
   });
 
@@ -62,7 +52,7 @@ describe('agenticai alarms', () => {
       AlarmTypes: ['MetricAlarm'],
     }).resolves({ MetricAlarms: deployed });
     expect(await runCli(['--env', 'staging', '--region', 'us-east-1', 'alarms', 'list', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([
+    expect(JSON.parse(output.stdout)).toEqual([
       {
         name: 'agenticai-staging-dlq-messages-pm-dlq',
         catalogId: 'dlq-messages',
@@ -80,7 +70,7 @@ describe('agenticai alarms', () => {
 
   it('R3.5 render prints the Slack and email message of an alarm, offline', async () => {
     expect(await runCli(['alarms', 'render', '--alarm', 'api-5xx', '--json'])).toBe(0);
-    const { text, slack } = JSON.parse(stdout) as { text: string; slack: { blocks: unknown[] } };
+    const { text, slack } = JSON.parse(output.stdout) as { text: string; slack: { blocks: unknown[] } };
     expect(text).toMatch(/^CRITICAL: agenticai-production-api-5xx-api/);
     expect(text).toContain('Dimensions: ApiName=agenticai-production, Stage=v1');
     expect(text).toContain('Runbook:    docs/RUNBOOK.md#api-5xx');
@@ -131,7 +121,7 @@ describe('agenticai alarms', () => {
       ],
     });
     expect(await runCli(testArgs('--alarm', 'dlq-messages'))).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([
+    expect(JSON.parse(output.stdout)).toEqual([
       {
         alarm: 'agenticai-staging-dlq-messages-pm-dlq',
         topic: 'agenticai-staging-critical',
@@ -176,7 +166,7 @@ describe('agenticai alarms', () => {
     });
     const args = testArgs('--alarm', 'lambda-error-rate').filter((a) => a !== '--json');
     expect(await runCli(args)).toBe(0);
-    expect(stdout).toMatch(
+    expect(output.stdout).toMatch(
       /agenticai-staging-lambda-error-rate-api.*agenticai-staging-critical.*pass.*not configured \(email only\).*1 confirmed subscription/s,
     );
   });
@@ -202,7 +192,7 @@ describe('agenticai alarms', () => {
       ],
     });
     expect(await runCli(testArgs('--alarm', 'dlq-messages', '--timeout', '1'))).toBe(1);
-    const [result] = JSON.parse(stdout) as {
+    const [result] = JSON.parse(output.stdout) as {
       passed: boolean;
       slack: { detail: string };
       email: { detail: string };
@@ -218,9 +208,9 @@ describe('agenticai alarms', () => {
     sns.on(ListSubscriptionsByTopicCommand).resolves(confirmed);
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
     expect(await runCli(testArgs('--all', '--timeout', '1'))).toBe(1);
-    const results = JSON.parse(stdout) as { passed: boolean; notifier: boolean }[];
+    const results = JSON.parse(output.stdout) as { passed: boolean; notifier: boolean }[];
     expect(process.exitCode).toBeUndefined();
-    expect(stderr).toContain('2 of 2 alarms did not reach every channel');
+    expect(output.stderr).toContain('2 of 2 alarms did not reach every channel');
     expect(results).toHaveLength(2);
     expect(results.every((r) => !r.passed && !r.notifier)).toBe(true);
     expect(

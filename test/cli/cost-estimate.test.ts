@@ -1,19 +1,11 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { EMITTED_METRICS } from '../../src/observability/metrics.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/cost-templates');
-let stdout = '';
-beforeEach(() => {
-  stdout = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    stdout += String(c);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => vi.restoreAllMocks());
+const output = captureOutput();
 
 describe('agenticai cost estimate (prices the synthesized template)', () => {
   it('fixed, per-million and per-project figures match a hand computation', async () => {
@@ -28,7 +20,7 @@ describe('agenticai cost estimate (prices the synthesized template)', () => {
         '--json',
       ]),
     ).toBe(0);
-    const result = JSON.parse(stdout);
+    const result = JSON.parse(output.stdout);
     const monthly = Object.fromEntries(
       result.fixed.map((i: { item: string; monthly: number }) => [i.item, i.monthly]),
     );
@@ -58,8 +50,8 @@ describe('agenticai cost estimate (prices the synthesized template)', () => {
 
   it('human output names each line item and the share of the budget', async () => {
     expect(await runCli(['cost', 'estimate', '--template-dir', fixtures])).toBe(0);
-    expect(stdout).toContain('Synthetics canary runs');
-    expect(stdout).toMatch(/% of the \$40 budget/);
+    expect(output.stdout).toContain('Synthetics canary runs');
+    expect(output.stdout).toMatch(/% of the \$40 budget/);
   });
 
   it('without synthesized templates: a clear message and exit 1', async () => {

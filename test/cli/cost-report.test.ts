@@ -8,12 +8,12 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const ce = mockClient(CostExplorerClient);
 const sts = mockClient(STSClient);
 const budgets = mockClient(BudgetsClient);
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 
 const day = (date: string, groups: [string, number][]) => ({
   TimePeriod: { Start: date, End: date },
@@ -28,16 +28,6 @@ beforeEach(() => {
   sts.reset();
   budgets.reset();
   sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    stdout += String(c);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
-    stderr += String(c);
-    return true;
-  });
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
   process.exitCode = undefined;
@@ -51,7 +41,7 @@ afterEach(() => {
 const at = (iso: string) => vi.useFakeTimers({ toFake: ['Date'], now: new Date(iso) });
 const report = async (...args: string[]) => {
   const code = await runCli(['cost', 'report', '--json', ...args]);
-  return { code, body: code === 0 ? JSON.parse(stdout) : undefined };
+  return { code, body: code === 0 ? JSON.parse(output.stdout) : undefined };
 };
 
 describe('agenticai cost report (R5.4, R5.5)', () => {
@@ -198,7 +188,7 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
     ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [day('2026-11-14', [['AWS Lambda', 30]])] });
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '30', Unit: 'USD' } });
     expect(await runCli(['cost', 'report', '--budget', '50', '--check'])).toBe(3);
-    expect(stderr).toContain('over budget');
+    expect(output.stderr).toContain('over budget');
     expect(await runCli(['cost', 'report', '--budget', '100', '--check'])).toBe(0);
     // The code is returned, never left in process.exitCode for the entry point to overwrite.
     expect(process.exitCode).toBeUndefined();
@@ -231,16 +221,16 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
       }),
     );
     expect(await runCli(['cost', 'report'])).toBe(1);
-    expect(stderr).toMatch(/no AWS credentials found/);
+    expect(output.stderr).toMatch(/no AWS credentials found/);
     ce.reset();
     ce.on(GetCostAndUsageCommand).rejects(
       Object.assign(new Error('User not enabled for cost explorer access'), {
         name: 'AccessDeniedException',
       }),
     );
-    stderr = '';
+    output.stderr = '';
     expect(await runCli(['cost', 'report'])).toBe(1);
-    expect(stderr).toMatch(/Cost Explorer is not enabled for this account/);
+    expect(output.stderr).toMatch(/Cost Explorer is not enabled for this account/);
   });
 
   it('human output of a fixed dataset', async () => {
@@ -263,6 +253,6 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
     });
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '18.25', Unit: 'USD' } });
     expect(await runCli(['cost', 'report', '--budget', '50'])).toBe(0);
-    expect(stdout).toMatchSnapshot();
+    expect(output.stdout).toMatchSnapshot();
   });
 });

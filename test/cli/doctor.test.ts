@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseEnvironment } from '../../infra/config.ts';
 import { CURRENT_BOOTSTRAP_VERSION, concurrency } from '../../src/cli/commands/doctor-checks.ts';
 import { runCli } from '../../src/cli/program.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { ROOT } from '../support/server-process.ts';
 
 const ACCOUNT = '222222222222';
@@ -32,8 +33,7 @@ const awsError = (name: string, message = name) => Object.assign(new Error(messa
 const regionOf = async (getClient: () => { config: { region: () => Promise<string> } }) =>
   getClient().config.region();
 
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 const saved = { ...process.env };
 
 function healthy() {
@@ -69,16 +69,6 @@ function healthy() {
 beforeEach(() => {
   for (const m of [sts, ssm, lambda, bedrock, cfn, sns, budgets]) m.reset();
   healthy();
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    stdout += String(c);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
-    stderr += String(c);
-    return true;
-  });
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
@@ -98,7 +88,7 @@ afterEach(() => {
 type Result = { check: string; status: string; detail: string; fix?: string };
 const doctor = async () => {
   const code = await runCli(['--env', 'staging', 'doctor', '--json']);
-  const body = JSON.parse(stdout) as { ok: boolean; checks: Result[] };
+  const body = JSON.parse(output.stdout) as { ok: boolean; checks: Result[] };
   return { code, body, check: (name: string) => body.checks.find((c) => c.check === name)! };
 };
 
@@ -147,7 +137,7 @@ describe('agenticai doctor --env (read-only preflight, issue 11)', () => {
       }),
     ]);
     expect(sts.calls()).toHaveLength(0);
-    expect(stderr).toMatch(/1 check failed: configuration/);
+    expect(output.stderr).toMatch(/1 check failed: configuration/);
   });
 
   it('credentials missing or for another account: fail, and nothing else is checked', async () => {
@@ -161,7 +151,7 @@ describe('agenticai doctor --env (read-only preflight, issue 11)', () => {
       detail: expect.stringMatching(/no usable AWS credentials/),
     });
     expect(r.body.checks).toHaveLength(2);
-    stdout = '';
+    output.stdout = '';
     sts
       .on(GetCallerIdentityCommand)
       .resolves({ Account: '999999999999', Arn: 'arn:aws:iam::999999999999:user/x' });
@@ -190,7 +180,7 @@ describe('agenticai doctor --env (read-only preflight, issue 11)', () => {
       status: 'warn',
       fix: `npx cdk bootstrap aws://${ACCOUNT}/eu-west-1`,
     });
-    stdout = '';
+    output.stdout = '';
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '5' } });
     r = await doctor();
     expect(r.check('bootstrap eu-west-1')).toMatchObject({
@@ -248,7 +238,7 @@ describe('agenticai doctor --env (read-only preflight, issue 11)', () => {
       status: 'fail',
       fix: expect.stringMatching(/request access to anthropic\.claude-haiku-4-5/),
     });
-    stdout = '';
+    output.stdout = '';
     bedrock.on(GetFoundationModelAvailabilityCommand).resolves({
       modelId: 'm',
       authorizationStatus: 'AUTHORIZED',
@@ -258,7 +248,7 @@ describe('agenticai doctor --env (read-only preflight, issue 11)', () => {
     });
     r = await doctor();
     expect(r.check('bedrock model').status).toBe('warn');
-    stdout = '';
+    output.stdout = '';
     bedrock.on(GetInferenceProfileCommand).rejects(awsError('ResourceNotFoundException'));
     r = await doctor();
     expect(r.check('bedrock model')).toMatchObject({
@@ -330,8 +320,10 @@ describe('agenticai doctor --env (read-only preflight, issue 11)', () => {
   it('prints a table with the fix for humans; needs --env (usage error)', async () => {
     ssm.on(GetParameterCommand).rejects(awsError('ParameterNotFound'));
     expect(await runCli(['--env', 'staging', 'doctor'])).toBe(1);
-    expect(stdout).toMatch(/bootstrap eu-west-1 .*fail.*npx cdk bootstrap aws:\/\/222222222222\/eu-west-1/);
-    expect(stderr).toMatch(/2 checks failed: bootstrap eu-west-1, bootstrap us-east-1/);
+    expect(output.stdout).toMatch(
+      /bootstrap eu-west-1 .*fail.*npx cdk bootstrap aws:\/\/222222222222\/eu-west-1/,
+    );
+    expect(output.stderr).toMatch(/2 checks failed: bootstrap eu-west-1, bootstrap us-east-1/);
     expect(await runCli(['doctor'])).toBe(2);
   });
 });

@@ -29,6 +29,7 @@ import {
   type TemplateSet,
   templateSetFor,
 } from '../../src/readiness/template-set.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { GetCanary, GetCanaryRuns, mockSynthetics } from '../support/synthetics-mock.ts';
 
 /**
@@ -285,21 +286,7 @@ describe('an app split into several stacks per environment', () => {
 });
 
 describe('agenticai readiness', () => {
-  let stdout = '';
-  let stderr = '';
-  beforeEach(() => {
-    stdout = '';
-    stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const output = captureOutput();
 
   it('exits 0 when the required items pass, and prints the evidence as JSON', async () => {
     const code = await runCli([
@@ -311,7 +298,7 @@ describe('agenticai readiness', () => {
       'R7.1,R7.3,R8.1',
     ]);
     expect(code).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(output.stdout);
     expect(report).toMatchObject({ env: 'production', ok: true, summary: { pass: 3, fail: 0 } });
     expect(report.requirements.map((r: Json) => [r.id, r.status])).toEqual([
       ['R7.1', 'pass'],
@@ -339,9 +326,9 @@ describe('agenticai readiness', () => {
       'R7.1,R7.2',
     ]);
     expect(code).toBe(3);
-    expect(stdout).toMatch(/R7\.1 .*fail/);
-    expect(stdout).toContain('point-in-time recovery is off');
-    expect(stderr).toBe(
+    expect(output.stdout).toMatch(/R7\.1 .*fail/);
+    expect(output.stdout).toContain('point-in-time recovery is off');
+    expect(output.stderr).toBe(
       'agenticai: not ready: production: 1 pass, 1 fail, 0 not applicable, 0 not built, 0 no evidence\n',
     );
   });
@@ -361,7 +348,7 @@ describe('agenticai readiness', () => {
       'R1.1,R1.3,R7.1',
     ]);
     expect(code).toBe(3);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(output.stdout);
     expect(report.env).toBe('staging');
     expect(report.unmappedTests).toBe(1);
     expect(report.requirements.map((r: Json) => [r.id, r.status, r.tests.passed, r.tests.failed])).toEqual([
@@ -383,22 +370,22 @@ describe('agenticai readiness', () => {
       'md',
     ]);
     expect(code).toBe(3);
-    expect(stdout).toContain('| R12.5 | Rollback within 5 minutes | not built |');
+    expect(output.stdout).toContain('| R12.5 | Rollback within 5 minutes | not built |');
   });
 
   it('bad input is a clear usage error: unknown ID, --env local, unreadable test report, missing assembly', async () => {
     const real = join(assemblyDir, 'real');
     expect(await runCli(['readiness', '--templates', real, '--only', 'R99.9'])).toBe(2);
-    expect(stderr).toContain('unknown requirement R99.9');
+    expect(output.stderr).toContain('unknown requirement R99.9');
     expect(await runCli(['--env', 'local', 'readiness', '--templates', real])).toBe(2);
     expect(await runCli(['readiness', '--templates', real, '--tests', join(assemblyDir, 'nope.json')])).toBe(
       2,
     );
-    expect(stderr).toContain('cannot read test report');
+    expect(output.stderr).toContain('cannot read test report');
     expect(await runCli(['readiness', '--templates', join(assemblyDir, 'nowhere')])).toBe(1);
-    expect(stderr).toContain('run npm run synth first');
+    expect(output.stderr).toContain('run npm run synth first');
     expect(await runCli(['readiness', '--templates', real, '--format', 'xml'])).toBe(2);
-    expect(stdout).toBe('');
+    expect(output.stdout).toBe('');
   });
 });
 
@@ -416,8 +403,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
   const synthetics = mockSynthetics();
   const mocks = [sts, dynamodb, cloudwatch, logs, sqs, budgets, sns, ssm, cfn, waf, synthetics];
   const NOW = new Date('2026-11-23T10:00:00.000Z');
-  let stdout = '';
-  let stderr = '';
+  const output = captureOutput();
   const only = 'R3.2,R5.1,R5.2,R7.1,R9.3,C5,C10';
   const templateAlarms = () =>
     production.stacks
@@ -560,16 +546,6 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
 
   beforeEach(() => {
     for (const m of mocks) m.reset();
-    stdout = '';
-    stderr = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      stdout += String(chunk);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      stderr += String(chunk);
-      return true;
-    });
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
   });
@@ -582,7 +558,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
   it('a healthy deployment passes, with live evidence next to the template checks, through read-only calls only', async () => {
     healthy();
     expect(await live()).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(output.stdout);
     const evidence = (id: string) =>
       report.requirements.find((r: Json) => r.id === id).checks.map((c: Json) => c.check);
     expect(evidence('R7.1')).toEqual(['pitr-enabled', 'live:pitr']);
@@ -650,7 +626,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
         `${only},R4.2`,
       ]),
     ).toBe(3);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(output.stdout);
     const live = (id: string) =>
       report.requirements
         .find((r: Json) => r.id === id)
@@ -668,7 +644,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
       /agenticai-production-pm-dlq: 4 dead letters \(agenticai dlq list\)/,
     );
     expect(report.requirements.find((r: Json) => r.id === 'R9.3').status).toBe('pass');
-    expect(stderr).toMatch(/^agenticai: not ready: production: /);
+    expect(output.stderr).toMatch(/^agenticai: not ready: production: /);
   });
 
   it('R3.4 R8.1 R11.1 R7.5 every live check through the CLI: all healthy exits 0; one pending subscription exits 3 with only R3.4/C4 failing', async () => {
@@ -686,7 +662,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
         '--live',
       ]);
     expect(await all()).toBe(0);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(output.stdout);
     const liveOf = (r: Json) => r.checks.filter((c: Json) => c.check.startsWith('live:'));
     const checked = report.requirements.filter((r: Json) => liveOf(r).length > 0);
     for (const r of checked)
@@ -715,7 +691,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
       for (const call of m.calls())
         expect(call.args[0].constructor.name).toMatch(/^(Describe|Get|List)\w+Command$/);
 
-    stdout = '';
+    output.stdout = '';
     sns.on(ListSubscriptionsByTopicCommand).callsFake((input) => ({
       Subscriptions: [
         {
@@ -729,12 +705,12 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
       ],
     }));
     expect(await all()).toBe(3);
-    const failing = JSON.parse(stdout).requirements.filter((r: Json) => r.status === 'fail');
+    const failing = JSON.parse(output.stdout).requirements.filter((r: Json) => r.status === 'fail');
     expect(failing.map((r: Json) => r.id)).toEqual(['R3.4', 'C4']);
     expect(failing[0].checks.find((c: Json) => c.check === 'live:alert-subscriptions').evidence).toBe(
       'agenticai-production-critical: o***@example.com pending confirmation',
     );
-    expect(stdout).not.toContain('oncall@');
+    expect(output.stdout).not.toContain('oncall@');
   });
 
   it('an AWS error in one check fails that check with the error, not the command', async () => {
@@ -744,7 +720,7 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
     });
     budgets.on(DescribeBudgetCommand).rejects(denied);
     expect(await live()).toBe(3);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(output.stdout);
     const budget = report.requirements.find((r: Json) => r.id === 'R5.1').checks[1];
     expect(budget).toMatchObject({
       status: 'fail',
@@ -759,8 +735,8 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
       }),
     );
     expect(await live()).toBe(1);
-    expect(stderr).toContain('no AWS credentials found');
-    expect(stdout).toBe('');
+    expect(output.stderr).toContain('no AWS credentials found');
+    expect(output.stdout).toBe('');
   });
 });
 
