@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import { ListSubscriptionsByTopicCommand, NotFoundException, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -55,6 +55,10 @@ function templateSet(extra: StackTemplate[] = []): TemplateSet {
         template: {
           Resources: {
             Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'agenticai-production' } },
+            ApiStage: {
+              Type: 'AWS::ApiGateway::Stage',
+              Properties: { RestApiId: { Ref: 'Api' }, StageName: 'v1' },
+            },
             Acl: {
               Type: 'AWS::WAFv2::WebACL',
               Properties: { Name: 'agenticai-production', Scope: 'REGIONAL' },
@@ -189,20 +193,30 @@ describe('live:alert-subscriptions', () => {
 });
 
 describe('live:waf-association', () => {
-  const stackWithUrl = (url?: string) =>
-    cfn.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'agenticai-production',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: NOW,
-          Outputs: url ? [{ OutputKey: 'ApiUrl', OutputValue: url }] : [],
+  /** The stack's resources as CloudFormation describes them: the API's id and the stage's name. */
+  const deployedApi = (physical: Record<string, string>) =>
+    cfn.on(DescribeStackResourceCommand).callsFake((input) => {
+      const id = physical[input.LogicalResourceId];
+      if (!id)
+        throw Object.assign(
+          new Error(`Resource ${input.LogicalResourceId} does not exist for stack ${input.StackName}`),
+          { name: 'ValidationError' },
+        );
+      return {
+        StackResourceDetail: {
+          StackName: input.StackName,
+          LogicalResourceId: input.LogicalResourceId,
+          PhysicalResourceId: id,
+          ResourceType: 'AWS::ApiGateway::RestApi',
+          LastUpdatedTimestamp: NOW,
+          ResourceStatus: 'UPDATE_COMPLETE',
         },
-      ],
+      };
     });
+  const healthyApi = () => deployedApi({ Api: 'a1b2c3d4e5', ApiStage: 'v1' });
 
   it("R8.1 the stage of the stack's API is behind the environment's web ACL: pass", async () => {
-    stackWithUrl('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/');
+    healthyApi();
     waf.on(GetWebACLForResourceCommand).resolves({
       WebACL: {
         Name: 'agenticai-production',
@@ -216,9 +230,10 @@ describe('live:waf-association', () => {
       status: 'pass',
       evidence: 'stage v1 of API a1b2c3d4e5 (eu-west-1) behind web ACL agenticai-production',
     });
-    expect(cfn.commandCalls(DescribeStacksCommand)[0]!.args[0].input).toEqual({
-      StackName: 'agenticai-production',
-    });
+    expect(cfn.commandCalls(DescribeStackResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { StackName: 'agenticai-production', LogicalResourceId: 'Api' },
+      { StackName: 'agenticai-production', LogicalResourceId: 'ApiStage' },
+    ]);
     const [call] = waf.commandCalls(GetWebACLForResourceCommand);
     expect(call!.args[0].input).toEqual({
       ResourceArn: 'arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/v1',
@@ -227,7 +242,7 @@ describe('live:waf-association', () => {
   });
 
   it('R8.1 WAF answering with no web ACL (not an error) fails: the stage is unprotected', async () => {
-    stackWithUrl('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/');
+    healthyApi();
     waf.on(GetWebACLForResourceCommand).resolves({});
     expect(await liveWafAssociation.run(ctx)).toEqual({
       status: 'fail',
@@ -235,8 +250,8 @@ describe('live:waf-association', () => {
     });
   });
 
-  it('another web ACL, a stage WAF does not know, a stack without the URL output: each fails with the reason', async () => {
-    stackWithUrl('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/');
+  it('another web ACL, a stage WAF does not know, an API not deployed: each fails with the reason', async () => {
+    healthyApi();
     waf.on(GetWebACLForResourceCommand).resolves({
       WebACL: {
         Name: 'someone-elses-acl',
@@ -261,9 +276,9 @@ describe('live:waf-association', () => {
         /^arn:aws:apigateway:eu-west-1::\/restapis\/a1b2c3d4e5\/stages\/v1: WAFNonexistentItemException: /,
       ),
     });
-    stackWithUrl(undefined);
+    deployedApi({});
     expect((await liveWafAssociation.run(ctx)).evidence).toBe(
-      'agenticai-production: no ApiUrl output naming the API (none)',
+      'agenticai-production: ValidationError: Resource Api does not exist for stack agenticai-production',
     );
   });
 });

@@ -6,7 +6,7 @@ import {
   DescribeBudgetCommand,
   DescribeNotificationsForBudgetCommand,
 } from '@aws-sdk/client-budgets';
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStackResourceCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -427,21 +427,17 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
         },
       ],
     }));
-    cfn.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'agenticai-production',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: NOW,
-          Outputs: [
-            {
-              OutputKey: 'ApiUrl',
-              OutputValue: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1/',
-            },
-          ],
-        },
-      ],
-    });
+    // The API's id and its stage's name, as CloudFormation describes the stack's resources.
+    cfn.on(DescribeStackResourceCommand).callsFake((input) => ({
+      StackResourceDetail: {
+        StackName: input.StackName,
+        LogicalResourceId: input.LogicalResourceId,
+        PhysicalResourceId: input.LogicalResourceId.includes('Stage') ? 'v1' : 'a1b2c3d4e5',
+        ResourceType: 'AWS::ApiGateway::RestApi',
+        LastUpdatedTimestamp: NOW,
+        ResourceStatus: 'UPDATE_COMPLETE',
+      },
+    }));
     waf.on(GetWebACLForResourceCommand).resolves({
       WebACL: {
         Name: 'agenticai-production',
