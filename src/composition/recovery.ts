@@ -1,7 +1,7 @@
 /**
- * The recovery operations the CLI's `backup status` and `restore object` run against a deployed
- * environment (AWS SDK clients in, plans and results out). The CLI reaches adapters only through
- * composition (test/architecture/layers.test.ts).
+ * The recovery operations the CLI's `backup status`, `restore object|table|project` and `drill
+ * restore` run against a deployed environment (AWS SDK clients in, plans and results out). The CLI
+ * reaches adapters only through composition (test/architecture/layers.test.ts).
  */
 export {
   applyObjectRestore,
@@ -13,3 +13,15 @@ export {
   planObjectRestore,
   RecoveryError,
 } from '../adapters/aws/recovery.ts';
+export {
+  findDataTable,
+  planTableRestore,
+  type RecoveryClock,
+  RestoreInterrupted,
+  type RestoreProgress,
+  reapplySettings,
+  recoveryClock,
+  startTableRestore,
+  type TableRestorePlan,
+  waitForTable,
+} from '../adapters/aws/table-restore.ts';

@@ -170,18 +170,21 @@ export async function withRecoveryClients<T>(
     dynamo: import('@aws-sdk/client-dynamodb').DynamoDBClient;
     s3: import('@aws-sdk/client-s3').S3Client;
     cfn: import('@aws-sdk/client-cloudformation').CloudFormationClient;
+    ssm: import('@aws-sdk/client-ssm').SSMClient;
   }) => Promise<T>,
 ): Promise<T> {
-  const [{ DynamoDBClient }, { S3Client }, { CloudFormationClient }] = await Promise.all([
+  const [{ DynamoDBClient }, { S3Client }, { CloudFormationClient }, { SSMClient }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-cloudformation'),
+    import('@aws-sdk/client-ssm'),
   ]);
   const config = awsClientConfig(globals);
   const clients = {
     dynamo: new DynamoDBClient(config),
     s3: new S3Client(config),
     cfn: new CloudFormationClient(config),
+    ssm: new SSMClient(config),
   };
   try {
     return await work(clients);
