@@ -14,6 +14,14 @@ export {
   RecoveryError,
 } from '../adapters/aws/recovery.ts';
 export {
+  countItems,
+  DRILL_SAMPLE_SIZE,
+  type DrillOutcome,
+  lastDrill,
+  recordDrill,
+  runRestoreDrill,
+} from '../adapters/aws/restore-drill.ts';
+export {
   findDataTable,
   planTableRestore,
   type RecoveryClock,

@@ -34,7 +34,7 @@ const minutes = (seconds: number) =>
  * Runs `work` with an AbortSignal that Ctrl-C (SIGINT) aborts, instead of killing the process
  * mid-wait: the command can then say what goes on in AWS and how to pick it up again.
  */
-async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
