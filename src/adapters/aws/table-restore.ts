@@ -1,5 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  type CloudFormationClient,
+  DescribeStacksCommand,
+  type DescribeStacksCommandOutput,
+} from '@aws-sdk/client-cloudformation';
 import {
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
@@ -45,10 +49,14 @@ export const RESTORE_POLL_MS = 30_000;
  */
 export async function findDataTable(cfn: CloudFormationClient, env: string): Promise<string> {
   const names = resourceNames(env);
-  const out = await cfn.send(new DescribeStacksCommand({ StackName: names.stack })).catch((error: Error) => {
-    if (error.name === 'ValidationError' && /does not exist/.test(error.message)) return undefined;
-    throw error;
-  });
+  let out: DescribeStacksCommandOutput | undefined;
+  try {
+    out = await cfn.send(new DescribeStacksCommand({ StackName: names.stack }));
+  } catch (error) {
+    // No stack: the table calls that follow name what is missing.
+    if (!((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)))
+      throw error;
+  }
   const value = out?.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === names.dataTableOutput)?.OutputValue;
   return value ?? names.dataTable;
 }
