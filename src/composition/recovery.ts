@@ -3,6 +3,12 @@
  * restore` run against a deployed environment (AWS SDK clients in, plans and results out). The CLI
  * reaches adapters only through composition (test/architecture/layers.test.ts).
  */
+
+export {
+  applyProjectRestore,
+  type ProjectRestorePlan,
+  planProjectRestore,
+} from '../adapters/aws/project-restore.ts';
 export {
   applyObjectRestore,
   type BackupStatus,

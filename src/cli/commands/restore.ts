@@ -19,6 +19,14 @@ interface ObjectOptions {
   apply: boolean;
 }
 
+interface ProjectOptions {
+  client: string;
+  before: Date;
+  fromTable: string;
+  bucket?: string;
+  apply: boolean;
+}
+
 interface TableOptions {
   toTime: Date;
   targetName?: string;
@@ -182,6 +190,74 @@ export function registerRestore(program: Command) {
           ].join('\n'),
           { ...plan, applied: true, restoredTo, reapplied: applied, next: switchSteps(env, plan) },
         );
+      });
+    });
+  restore
+    .command('project')
+    .description(
+      "bring back one client's project and its artifacts as they were before a time: the item from a restored table (--from-table), the artifacts from the bucket's versions; a plan unless --apply",
+    )
+    .argument('<id>', 'the project id')
+    .requiredOption('--client <clientId>', 'the client the project belongs to')
+    .requiredOption(
+      '--before <time>',
+      'the ISO time the project is restored to (as it was before it)',
+      parseTime,
+    )
+    .requiredOption(
+      '--from-table <name>',
+      'a table restored to a time before --before (`restore table --to-time … --apply`, or a drill kept with --keep)',
+    )
+    .option('--bucket <name>', 'the artifact bucket (default: found in the environment stack)')
+    .option('--apply', 'act (without it, print what would be done)', false)
+    .action(async (projectId: string, opts: ProjectOptions, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const env = deployedEnv(globals, 'restore project');
+      const result = await withRecoveryClients(globals, async ({ dynamo, s3, cfn }) => {
+        const recovery = await import('../../composition/recovery.ts');
+        const [bucket, targetTable] = await Promise.all([
+          opts.bucket ?? recovery.findArtifactBucket(cfn, env),
+          recovery.findDataTable(cfn, env),
+        ]);
+        const plan = await recovery.planProjectRestore(
+          { dynamo, s3 },
+          {
+            clientId: opts.client,
+            projectId,
+            before: opts.before,
+            fromTable: opts.fromTable,
+            targetTable,
+            bucket,
+          },
+        );
+        const changes =
+          plan.action !== 'none' ||
+          plan.artifacts.some((a) => a.action === 'copy' || a.action === 'undelete');
+        if (opts.apply && changes) await recovery.applyProjectRestore({ dynamo, s3 }, plan);
+        return { plan, applied: opts.apply && changes };
+      });
+      const { plan, applied } = result;
+      const state = (s: { status: string | null; version: number | null; updatedAt: string | null }) =>
+        `${s.status ?? '?'}, version ${s.version ?? '?'}, updated ${s.updatedAt ?? '?'}`;
+      const project =
+        plan.action === 'none'
+          ? `project ${projectId}: already as it was (${state(plan.restored)})`
+          : plan.action === 'recreate'
+            ? `project ${projectId}: recreate it as it was at ${plan.restorePoint} (${state(plan.restored)}); it is gone from ${plan.targetTable}`
+            : `project ${projectId}: replace the current one (${state(plan.current!)}) with the one of ${plan.restorePoint} (${state(plan.restored)}), only if it is still version ${plan.current!.version}`;
+      const lines = [
+        `${applied ? 'Done' : 'Plan'} for client ${plan.clientId}, from ${plan.fromTable} (${plan.restorePoint}) into ${plan.targetTable}:`,
+        `  ${project}`,
+        ...(plan.artifacts.length === 0
+          ? ['  no artifacts under its prefix']
+          : plan.artifacts.map((a) => `  ${a.key}: ${a.action}: ${a.reason}`)),
+        ...(applied ? [] : ['Run again with --apply to do it.']),
+      ];
+      const { item: _item, ...shown } = plan;
+      createOutput(globals.json).print(lines.join('\n'), {
+        ...shown,
+        artifacts: plan.artifacts.map(({ plan: _p, ...a }) => a),
+        applied,
       });
     });
 }
