@@ -345,4 +345,28 @@ describe('R7.5 agenticai restore table --env', () => {
     expect(await restoreTable()).toBe(1);
     expect(stderr).toContain(`point-in-time recovery is DISABLED on ${inUse}`);
   });
+
+  it('R7.5 missing permissions are one line naming what the restore needs (exit 1); --target-name of the table in use is a usage error', async () => {
+    dynamo.on(DescribeTableCommand, { TableName: TARGET }).rejects(notFound());
+    dynamo.on(RestoreTableToPointInTimeCommand).rejects(
+      Object.assign(
+        new Error(
+          'User: arn:aws:iam::111111111111:user/ops is not authorized to perform: dynamodb:RestoreTableToPointInTime',
+        ),
+        {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 400 },
+        },
+      ),
+    );
+    expect(await restoreTable('--apply')).toBe(1);
+    expect(stderr).toMatch(
+      /AWS refused the request \(AccessDeniedException: .*\); the recovery commands need .*dynamodb:RestoreTableToPointInTime/,
+    );
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+    stderr = '';
+    expect(await restoreTable('--target-name', SOURCE)).toBe(2);
+    expect(stderr).toContain(`--target-name is the table in use (${SOURCE})`);
+  });
 });

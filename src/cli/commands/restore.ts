@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { resourceNames } from '../../naming.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { GlobalOptions } from '../globals.ts';
 import { createOutput, type Output } from '../output.ts';
@@ -82,6 +83,7 @@ export function switchSteps(env: string, plan: { sourceTable: string; targetTabl
     `Next, switch ${env} to it: in infra/environments.ts add \`dataTableName: '${plan.targetTable}'\` to ${env}'s settings, commit, and run \`npm run deploy -- --env ${env}\`.`,
     `The functions, their permissions, the alarms and the dashboard then use ${plan.targetTable}; ${plan.sourceTable} is kept as it is.`,
     `The way back: remove dataTableName and deploy again (writes made to ${plan.targetTable} meanwhile stay there only).`,
+    `While switched, \`keys\`, \`clients\`, \`projects\` and \`dlq\` with --env still use ${resourceNames(env).dataTable} (docs/RECOVERY.md).`,
   ];
 }
 
@@ -142,7 +144,6 @@ export function registerRestore(program: Command) {
       const env = deployedEnv(globals, 'restore table');
       const out = createOutput(globals.json);
       const recovery = await import('../../composition/recovery.ts');
-      const { resourceNames } = await import('../../naming.ts');
       // Named after the requested time, not now: the plan and the --apply (and a resumed wait) agree.
       const target = opts.targetName ?? resourceNames(env).restoredDataTable(opts.toTime);
       await withRecoveryClients(globals, async ({ dynamo, cfn }) => {
