@@ -232,7 +232,7 @@ describe('R7.5 agenticai restore table --env', () => {
         TargetTableName: TARGET,
         RestoreDateTime: new Date(TO_TIME),
         BillingModeOverride: 'PAY_PER_REQUEST',
-        SSESpecificationOverride: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: KMS },
+        // No SSE override: the restore keeps the source's encryption settings and key.
       },
     ]);
     // Three polls before it is ready, 30 s apart (the injected clock).

@@ -223,7 +223,12 @@ export async function planTableRestore(
   };
 }
 
-/** Starts the restore (GSIs come with it; billing mode and encryption key as the source's). */
+/**
+ * Starts the restore. The GSIs and the encryption settings (the source's KMS key included) come
+ * with it: DynamoDB copies them from the source, and an explicit SSE override would be wrong for
+ * the AWS-managed key ("only provide KMSMasterKeyId if it differs from alias/aws/dynamodb").
+ * The billing mode is set explicitly, so an on-demand source never yields a provisioned copy.
+ */
 export async function startTableRestore(dynamo: DynamoDBClient, plan: TableRestorePlan): Promise<void> {
   try {
     await dynamo.send(
@@ -237,9 +242,6 @@ export async function startTableRestore(dynamo: DynamoDBClient, plan: TableResto
             ReadCapacityUnits: plan.provisioned.read,
             WriteCapacityUnits: plan.provisioned.write,
           },
-        }),
-        ...(plan.kmsKeyArn && {
-          SSESpecificationOverride: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: plan.kmsKeyArn },
         }),
       }),
     );
