@@ -259,4 +259,27 @@ describe('R7.5 agenticai drill restore --env', () => {
     expect(dynamo.calls()).toHaveLength(0);
     expect(ssm.calls()).toHaveLength(0);
   });
+
+  it('R7.5 Ctrl-C during the restore fails the drill (exit 3), records it, and says the scratch table can only be deleted once restored', async () => {
+    restoreSucceeds(SOURCE_ITEMS);
+    vi.mocked(recoveryClock.sleep).mockImplementation(async (ms, signal) => {
+      if (signal?.aborted)
+        throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+      now += ms;
+      // Interrupted once the restore is under way.
+      if (dynamo.commandCalls(RestoreTableToPointInTimeCommand).length > 0) process.emit('SIGINT');
+    });
+    // AWS refuses to delete a table that is still being restored.
+    dynamo
+      .on(DeleteTableCommand)
+      .rejects(Object.assign(new Error('Table is being created'), { name: 'ResourceInUseException' }));
+    expect(await runCli(['--env', 'staging', 'drill', 'restore'])).toBe(3);
+    const record = stored();
+    expect(record.result).toBe('fail');
+    expect(record.reason).toMatch(/^interrupted: stopped waiting for/);
+    expect(stdout).toContain(
+      `it is still being restored (ResourceInUseException); once it is ACTIVE: aws dynamodb delete-table --table-name ${SCRATCH}`,
+    );
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
 });

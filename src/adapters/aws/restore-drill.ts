@@ -222,10 +222,14 @@ export async function runRestoreDrill(dynamo: DynamoDBClient, opts: DrillOptions
         await dynamo.send(new DeleteTableCommand({ TableName: opts.scratch }));
         cleanup = 'deleted';
       } catch (error) {
+        const { name, message } = error as Error;
         cleanup =
-          (error as Error).name === 'ResourceNotFoundException'
+          name === 'ResourceNotFoundException'
             ? 'not created'
-            : `failed: ${(error as Error).name}: ${(error as Error).message}`;
+            : name === 'ResourceInUseException'
+              ? // AWS refuses to delete a table while it is being restored (an interrupted drill).
+                `failed: it is still being restored (${name}); once it is ACTIVE: aws dynamodb delete-table --table-name ${opts.scratch}`
+              : `failed: ${name}: ${message}`;
       }
     }
   }
