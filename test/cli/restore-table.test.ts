@@ -114,6 +114,10 @@ beforeEach(() => {
   dynamo
     .on(DescribeTimeToLiveCommand, { TableName: SOURCE })
     .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' } });
+  // A restored table has no TTL (AWS does not copy it).
+  dynamo
+    .on(DescribeTimeToLiveCommand, { TableName: TARGET })
+    .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
   // Tags over two pages.
   dynamo
     .on(ListTagsOfResourceCommand, { ResourceArn: SOURCE_ARN, NextToken: undefined })
@@ -288,12 +292,24 @@ describe('R7.5 agenticai restore table --env', () => {
     );
     expect(process.listenerCount('SIGINT')).toBe(0);
     expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
-    // The resumed command finds the target is a restore of the source: it waits and re-applies.
+    // The resumed command finds the target is a restore of the source: it waits and re-applies
+    // (TTL, which AWS refuses to enable twice, only when it is not on yet).
+    dynamo
+      .on(DescribeTimeToLiveCommand, { TableName: TARGET })
+      .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
     stdout = '';
     expect(await restoreTable('--target-name', TARGET, '--apply', '--json')).toBe(0);
     expect(dynamo.commandCalls(RestoreTableToPointInTimeCommand)).toHaveLength(1);
     expect(JSON.parse(stdout)).toMatchObject({ action: 'resume', applied: true, targetTable: TARGET });
     expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(1);
+    // Once more: TTL is on now, so it is not enabled again.
+    dynamo
+      .on(DescribeTimeToLiveCommand, { TableName: TARGET })
+      .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' } });
+    stdout = '';
+    expect(await restoreTable('--target-name', TARGET, '--apply', '--json')).toBe(0);
+    expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(1);
+    expect(JSON.parse(stdout).reapplied).toContain('TTL on attribute ttl (already on)');
   });
 
   it.each([

@@ -130,7 +130,6 @@ export interface DrillOutcome {
 }
 
 export interface DrillOptions {
-  env: string;
   source: string;
   scratch: string;
   keep: boolean;

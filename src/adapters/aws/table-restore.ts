@@ -344,7 +344,15 @@ export async function reapplySettings(
       );
     done.push(`tags: ${reapply.tags.map((t) => `${t.Key}=${t.Value}`).join(', ')}`);
   }
-  if (reapply.ttlAttribute) {
+  // UpdateTimeToLive refuses to enable TTL that is already on (a resumed restore re-applies).
+  const ttlNow = reapply.ttlAttribute
+    ? (await dynamo.send(new DescribeTimeToLiveCommand({ TableName: name }))).TimeToLiveDescription
+    : undefined;
+  const ttlDone =
+    ['ENABLED', 'ENABLING'].includes(ttlNow?.TimeToLiveStatus ?? '') &&
+    ttlNow?.AttributeName === reapply.ttlAttribute;
+  if (reapply.ttlAttribute && ttlDone) done.push(`TTL on attribute ${reapply.ttlAttribute} (already on)`);
+  else if (reapply.ttlAttribute) {
     await dynamo.send(
       new UpdateTimeToLiveCommand({
         TableName: name,

@@ -35,12 +35,9 @@ export function registerDrill(program: Command) {
         const clock = recovery.recoveryClock;
         const source = await recovery.findDataTable(cfn, env);
         const scratch = resourceNames(env).drillTable(clock.now());
-        progress(
-          `Drill: ${source} → scratch table ${scratch} (Ctrl-C stops it and deletes the scratch table).`,
-        );
+        progress(`Drill: ${source} → scratch table ${scratch} (Ctrl-C stops it and cleans up what it can).`);
         const result = await interruptible((signal) =>
           recovery.runRestoreDrill(dynamo, {
-            env,
             source,
             scratch,
             keep: opts.keep,
