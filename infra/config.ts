@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resourceNames } from '../src/naming.ts';
 
 /** Where alarms link when no runbook URL is configured: the runbook in this repository. */
 export const DEFAULT_RUNBOOK = 'docs/RUNBOOK.md';
@@ -83,6 +84,16 @@ export const EnvironmentConfig = z.strictObject({
    * cannot be rolled back on a failed first create; turn it on after the first deploy.
    */
   tableDeletionProtection: z.boolean().default(false),
+  /**
+   * The data table the functions, alarms and dashboard use: a table restored by `agenticai restore
+   * table` (docs/RECOVERY.md). The stack never owns such a table; it references it, and keeps the
+   * table it created (retained, never deleted by a switch). Remove the field to switch back.
+   * @default resourceNames(name).dataTable, the table this stack creates
+   */
+  dataTableName: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)')
+    .optional(),
   /** Bundle source maps into the functions (readable stack traces; 3-5 MB more per bundle). */
   sourceMaps: z.boolean().default(false),
   tags: z.record(z.string(), z.string()).default({}),
@@ -117,6 +128,12 @@ export function parseEnvironment(raw: unknown, opts: { placeholder?: boolean } =
         `environment ${config.name}: adminEmails: ${placeholder} is a placeholder address; alerts would go nowhere (set AGENTICAI_ADMIN_EMAILS)`,
       );
   }
+  const ownTable = resourceNames(config.name).dataTable;
+  // Only this environment's table or a restore of it: a typo must not point production at dev's data.
+  if (config.dataTableName !== undefined && !config.dataTableName.startsWith(ownTable))
+    throw new InfraConfigError(
+      `environment ${config.name}: dataTableName: ${config.dataTableName} is not ${ownTable} or a table restored from it (${ownTable}-…)`,
+    );
   const bedrockModelId = config.bedrockModelId ?? defaultBedrockModel(config.region);
   return {
     ...config,

@@ -4,6 +4,13 @@
  */
 export const APP_NAME = 'agenticai';
 
+/** `20261123T093000Z`: a table-name-safe UTC time. */
+const compactStamp = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
 export const resourceNames = (env: string) =>
   ({
     /** `agenticai-<env>`: the stack, the dashboard, the API and the web ACL, and every name below. */
@@ -17,6 +24,15 @@ export const resourceNames = (env: string) =>
     queueTable: `${APP_NAME}-${env}-queues`,
     savedQuery: (name: string) => `${APP_NAME}-${env}/${name}`,
     dataTable: `${APP_NAME}-${env}-data`,
+    /** The stack output naming the data table the functions use (the stack's own, or a restored one). */
+    dataTableOutput: 'DataTableName',
+    /**
+     * Tables restored from the data table (`restore table`) and the drill's scratch tables: the
+     * data table's name plus a suffix, so the typed config accepts them (infra/config.ts) and a
+     * stamp (UTC, to the second) keeps every restore's name new (a restore fails on an existing table).
+     */
+    restoredDataTable: (stamp: Date) => `${APP_NAME}-${env}-data-restored-${compactStamp(stamp)}`,
+    drillTable: (stamp: Date) => `${APP_NAME}-${env}-data-drill-${compactStamp(stamp)}`,
     countersTable: `${APP_NAME}-${env}-counters`,
     pepperSecret: `${APP_NAME}/${env}/key-pepper`,
     canaryKeySecret: `${APP_NAME}/${env}/canary-api-key`,

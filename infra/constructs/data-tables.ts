@@ -1,5 +1,12 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  type ITableV2,
+  ProjectionType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { COUNTERS_TABLE, DATA_TABLE } from '../../src/adapters/dynamodb/tables.ts';
 
@@ -15,6 +22,11 @@ export interface DataTablesProps {
   retain?: boolean;
   /** DynamoDB deletion protection (blocks the rollback of a failed create: enable after the first deploy). */
   deletionProtection?: boolean;
+  /**
+   * The data table the environment uses, when it is not `dataTableName`: a table restored from it
+   * (`agenticai restore table`). Referenced, never owned: the stack's own table stays as it is.
+   */
+  inUseTableName?: string;
 }
 
 /**
@@ -23,7 +35,15 @@ export interface DataTablesProps {
  * module the repositories use, so code and infrastructure cannot drift.
  */
 export class DataTables extends Construct {
+  /** The table this stack creates and keeps, in use or not. */
   readonly data: TableV2;
+  /**
+   * The data table the functions, alarms and dashboard use: `data`, or a restored table the stack
+   * references by name (switching to it changes no property of `data`, so it deletes nothing).
+   */
+  readonly inUse: ITableV2;
+  /** True when `inUse` is a restored table rather than `data`. */
+  readonly switched: boolean;
   readonly counters: TableV2;
 
   constructor(scope: Construct, id: string, props: DataTablesProps) {
@@ -59,6 +79,8 @@ export class DataTables extends Construct {
         },
       ],
     });
+    this.switched = props.inUseTableName !== undefined && props.inUseTableName !== props.dataTableName;
+    this.inUse = this.switched ? TableV2.fromTableName(this, 'InUse', props.inUseTableName!) : this.data;
     this.counters = new TableV2(this, 'Counters', {
       tableName: props.countersTableName,
       partitionKey: { name: COUNTERS_TABLE.partitionKey, type: AttributeType.STRING },

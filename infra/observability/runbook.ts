@@ -229,23 +229,27 @@ ${table(
   ['environment', 'RPO (data table)', 'restorable window', 'artifacts'],
   envs.map((e) => [
     cfg(e).name,
-    'seconds (point-in-time recovery)',
+    'about 5 minutes (point-in-time recovery trails now; the drill measures it)',
     `${cfg(e).pitrRecoveryPeriodDays} days`,
     'versioned; non-current versions kept 30 days',
   ]),
 )}
 
-- What can be restored right now: \`npx agenticai --env <env> backup status\` (the PITR window,
-  bucket versioning and lifecycle). Every command, step by step: docs/RECOVERY.md.
-- **RTO**: about an hour — a table restore into a new table, then copying the lost items back into
-  the live table (the stack cannot be pointed at another table: its name is a constant).
-- Restore the data table to a point in time, into a scratch table:
-
-\`\`\`sh
-aws dynamodb restore-table-to-point-in-time --source-table-name ${resourceNames(production.config.name).dataTable} \\
-  --target-table-name ${resourceNames(production.config.name).dataTable}-restored --restore-date-time 2026-11-23T10:00:00Z
-\`\`\`
-
+- What can be restored right now, and the last restore drill: \`npx agenticai --env <env> backup status\`
+  (the PITR window, bucket versioning and lifecycle, the drill's result, RTO and RPO). Every command,
+  step by step: docs/RECOVERY.md.
+- **RTO** and **RPO** are measured, not estimated: \`npx agenticai --env staging drill restore\` restores
+  the data table into a scratch table, verifies it (item count and a sample), records RTO (restore
+  requested → verified) and RPO (restored point behind the request) in SSM and deletes the scratch
+  table; \`backup status\` shows the last figures. Run it after each release that touches data; a
+  failed drill exits 3.
+- Data table lost or corrupted: \`npx agenticai --env <env> restore table --to-time <ISO time>\` shows
+  the plan; \`--apply\` restores into a new table, waits, and re-applies TTL, PITR, tags and deletion
+  protection. Then switch: add \`dataTableName: '<new table>'\` to the environment in
+  \`infra/environments.ts\` and \`npm run deploy -- --env <env>\` (functions, IAM, alarms and dashboard
+  follow; the old table is kept). Way back: remove the field and deploy.
+- One project: \`npx agenticai --env <env> restore project <id> --client <client> --before <time>
+  --from-table <restored table>\` (plan; \`--apply\` writes it back only if it did not change meanwhile).
 - Restore an artifact: \`npx agenticai --env <env> restore object --key projects/<client>/<project>/<stage>/<name>
   --before <time>\` (or \`--version-id <id>\`; without either it undeletes) prints the plan; \`--apply\` acts.
 - The counters table holds only rate windows and daily counts: it is never restored.

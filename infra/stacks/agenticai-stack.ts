@@ -67,6 +67,14 @@ export class AgenticAiStack extends Stack {
       pitrRecoveryPeriodDays: config.pitrRecoveryPeriodDays,
       retain: config.retainData,
       deletionProtection: config.tableDeletionProtection,
+      inUseTableName: config.dataTableName,
+    });
+    // The table every function, alarm and the dashboard use; the CLI reads it from this output.
+    // A plain string, not the table's Ref: the template of an unswitched environment stays as it was.
+    const dataTableName = config.dataTableName ?? names.dataTable;
+    new CfnOutput(this, names.dataTableOutput, {
+      value: dataTableName,
+      description: "The data table the functions use (the stack's own, or a restored one: docs/RECOVERY.md)",
     });
     this.artifacts = new ArtifactBucket(this, 'Artifacts', { retain: config.retainData });
     const workerTimeout = Duration.seconds(config.workers.timeoutSeconds);
@@ -103,7 +111,7 @@ export class AgenticAiStack extends Stack {
     }
 
     const shared = {
-      DATA_TABLE_NAME: names.dataTable,
+      DATA_TABLE_NAME: dataTableName,
       COUNTERS_TABLE_NAME: names.countersTable,
       ARTIFACT_BUCKET_NAME: this.artifacts.bucket.bucketName,
       PEPPER_SECRET_ID: this.pepperSecret.secretArn,
@@ -290,7 +298,7 @@ export class AgenticAiStack extends Stack {
       canaries: [{ name: this.healthCanary.canary.canaryName, region: this.region }],
       waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
       tables: [
-        { label: 'data', tableName: names.dataTable },
+        { label: 'data', tableName: dataTableName },
         { label: 'counters', tableName: names.countersTable },
       ],
       queues: STAGES.map((stage) => ({ label: stage, queueName: names.stageQueue(stage) })),
@@ -310,7 +318,7 @@ export class AgenticAiStack extends Stack {
   private grantWhatTheCodeCalls(config: EnvironmentConfig) {
     const allow = (fn: ServiceFunction, actions: string[], resources: string[]) =>
       fn.function.addToRolePolicy(new PolicyStatement({ actions, resources }));
-    const data = this.tables.data.tableArn;
+    const data = this.tables.inUse.tableArn;
     const counters = this.tables.counters.tableArn;
     const objects = this.artifacts.bucket.arnForObjects('projects/*');
     const stageQueues = STAGES.map((stage) => this.queues.queues[stage].queueArn);
@@ -349,11 +357,15 @@ export class AgenticAiStack extends Stack {
     const logicalId = (construct: Construct) =>
       this.resolve(this.getLogicalId(construct.node.defaultChild as CfnElement));
     const table = logicalId(this.tables.data);
+    // A restored table is referenced by name: its ARN is a plain string in an environment-bound stack.
+    const tableArn = this.tables.switched
+      ? String(this.resolve(this.tables.inUse.tableArn))
+      : `<${table}.Arn>`;
     const bucket = logicalId(this.artifacts.bucket);
     const grants: [ServiceFunction[], string, string][] = [
       [
         [this.apiFunction],
-        `Resource::<${table}.Arn>/index/*`,
+        `Resource::${tableArn}/index/*`,
         "Query on the data table's own indexes (GSI1 keys by client, GSI2 active projects).",
       ],
       [

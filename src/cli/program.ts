@@ -5,6 +5,7 @@ import { registerBackup } from './commands/backup.ts';
 import { registerCanary } from './commands/canary.ts';
 import { registerCost } from './commands/cost.ts';
 import { registerDoctor } from './commands/doctor.ts';
+import { registerDrill } from './commands/drill.ts';
 import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerReadiness } from './commands/readiness.ts';
@@ -41,6 +42,7 @@ export function createProgram(): Command {
   registerDoctor(program);
   registerBackup(program);
   registerRestore(program);
+  registerDrill(program);
   registerCanary(program);
   return program;
 }

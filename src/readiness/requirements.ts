@@ -338,12 +338,12 @@ export const REQUIREMENT_GROUPS = [
         summary:
           'A written recovery procedure with working commands, and an `agenticai` command that performs the restore.',
         where: [
-          'docs/RECOVERY.md (every command, and the manual table restore)',
-          'src/cli/commands/backup.ts (`backup create|list|restore` of the local data dir, `backup status --env`)',
-          'src/cli/commands/restore.ts (`restore object --env`: a version, a time, undelete)',
+          'docs/RECOVERY.md (every command, the switch to a restored table and back, the drill)',
+          'src/cli/commands/backup.ts (`backup create|list|restore` of the local data dir, `backup status --env` with the last drill)',
+          'src/cli/commands/restore.ts (`restore object|table|project --env`)',
+          'src/cli/commands/drill.ts (`drill restore --env staging`: measured RTO and RPO, recorded in SSM)',
+          'infra/config.ts (`dataTableName`: switch an environment to a restored table; infra/constructs/data-tables.ts)',
         ],
-        notBuilt:
-          'the table restore, `restore table` and `drill restore` (the data table name is a constant in the stack); until then, the manual procedure in docs/RECOVERY.md.',
       },
     ],
   },

@@ -1,4 +1,8 @@
-import { CloudFormationClient, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+} from '@aws-sdk/client-cloudformation';
 import { DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CopyObjectCommand,
@@ -8,6 +12,7 @@ import {
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
@@ -16,6 +21,7 @@ import { resourceNames } from '../../src/naming.ts';
 const dynamo = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const cfn = mockClient(CloudFormationClient);
+const ssm = mockClient(SSMClient);
 let stdout = '';
 let stderr = '';
 
@@ -26,6 +32,8 @@ beforeEach(() => {
   dynamo.reset();
   s3.reset();
   cfn.reset();
+  ssm.reset();
+  ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
   stdout = '';
   stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -100,11 +108,57 @@ describe('R7.5 agenticai backup status --env', () => {
         recoveryPeriodDays: 7,
       },
       bucket: { name: BUCKET, versioning: 'Enabled', noncurrentExpirationDays: 30 },
+      lastDrill: null,
     });
     stdout = '';
     expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(0);
     expect(stdout).toMatch(/point-in-time recovery ENABLED/);
     expect(stdout).toMatch(/old versions kept 30 days/);
+    expect(stdout).toMatch(/no drill recorded/);
+  });
+
+  it('R7.5 shows the last restore drill (result, when, RTO/RPO) from its SSM parameter, and the table in use after a switch', async () => {
+    const restored = resourceNames('staging').restoredDataTable(new Date('2026-11-20T00:00:00Z'));
+    cfn.on(DescribeStacksCommand, { StackName: 'agenticai-staging' }).resolves({
+      Stacks: [
+        {
+          StackName: 'agenticai-staging',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(0),
+          Outputs: [{ OutputKey: resourceNames('staging').dataTableOutput, OutputValue: restored }],
+        },
+      ],
+    });
+    dynamo.on(DescribeContinuousBackupsCommand, { TableName: restored }).resolves({
+      ContinuousBackupsDescription: {
+        ContinuousBackupsStatus: 'ENABLED',
+        PointInTimeRecoveryDescription: { PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 35 },
+      },
+    });
+    s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+    s3.on(GetBucketLifecycleConfigurationCommand).resolves({ Rules: [] });
+    const record = {
+      startedAt: '2026-11-22T09:00:00.000Z',
+      finishedAt: '2026-11-22T09:15:00.000Z',
+      result: 'pass',
+      sourceTable: 'agenticai-staging-data',
+      restoredToTime: '2026-11-22T09:00:00.000Z',
+      rtoSeconds: 600,
+      rpoSeconds: 300,
+      itemsSource: 5,
+      itemsRestored: 5,
+      sampleSize: 3,
+      sampleMismatches: 0,
+    };
+    ssm
+      .on(GetParameterCommand, { Name: resourceNames('staging').restoreDrillParameter })
+      .resolves({ Parameter: { Value: JSON.stringify(record) } });
+    expect(await runCli(['backup', 'status', '--env', 'staging', '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ table: { name: restored }, lastDrill: record });
+    stdout = '';
+    expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(0);
+    expect(stdout).toContain('PASS at 2026-11-22T09:15:00.000Z');
+    expect(stdout).toContain('RTO 600 s, RPO 300 s');
   });
 
   it('R7.5 shows what AWS reports for an unprotected environment: PITR off, versioning never set, no lifecycle', async () => {
@@ -125,7 +179,7 @@ describe('R7.5 agenticai backup status --env', () => {
       table: { pointInTimeRecovery: 'DISABLED', earliestRestorable: null },
       bucket: { name: 'b', versioning: 'Disabled', noncurrentExpirationDays: null },
     });
-    expect(cfn.calls()).toHaveLength(0);
+    expect(cfn.commandCalls(ListStackResourcesCommand)).toHaveLength(0);
   });
 
   it('R7.5 without --env it is a usage error; a stack without the bucket is exit 1', async () => {

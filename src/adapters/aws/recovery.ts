@@ -46,12 +46,12 @@ export interface BackupStatus {
   bucket: { name: string; versioning: string; noncurrentExpirationDays: number | null };
 }
 
+/** `tableName`: the data table in use (`findDataTable`: the stack's own, or a restored one). */
 export async function backupStatus(
   clients: { dynamo: DynamoDBClient; s3: S3Client },
-  env: string,
+  tableName: string,
   bucket: string,
 ): Promise<BackupStatus> {
-  const tableName = resourceNames(env).dataTable;
   const [continuous, versioning, lifecycle] = await Promise.all([
     clients.dynamo.send(new DescribeContinuousBackupsCommand({ TableName: tableName })),
     clients.s3.send(new GetBucketVersioningCommand({ Bucket: bucket })),

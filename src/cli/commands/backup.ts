@@ -116,22 +116,40 @@ export function registerBackup(program: Command) {
   backup
     .command('status')
     .description(
-      "a deployed environment's recovery points: the data table's PITR window, bucket versioning and lifecycle",
+      "a deployed environment's recovery points: the data table's PITR window, bucket versioning and lifecycle, the last restore drill",
     )
     .option('--bucket <name>', 'the artifact bucket (default: found in the environment stack)')
     .action(async (opts: { bucket?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const env = deployedEnv(globals, 'backup status');
-      const status = await withRecoveryClients(globals, async ({ dynamo, s3, cfn }) => {
-        const { backupStatus, findArtifactBucket } = await import('../../composition/recovery.ts');
-        const bucket = opts.bucket ?? (await findArtifactBucket(cfn, env));
-        return backupStatus({ dynamo, s3 }, env, bucket);
+      const status = await withRecoveryClients(globals, async ({ dynamo, s3, cfn, ssm }) => {
+        const { backupStatus, findArtifactBucket, findDataTable, lastDrill } = await import(
+          '../../composition/recovery.ts'
+        );
+        const [bucket, tableName] = await Promise.all([
+          opts.bucket ?? findArtifactBucket(cfn, env),
+          findDataTable(cfn, env),
+        ]);
+        const [found, drill] = await Promise.all([
+          backupStatus({ dynamo, s3 }, tableName, bucket),
+          lastDrill(ssm, env),
+        ]);
+        return { ...found, lastDrill: drill ?? null };
       });
-      const { table: t, bucket: b } = status;
+      const { table: t, bucket: b, lastDrill: d } = status;
       createOutput(globals.json).print(
         table(
           ['resource', 'protection', 'window'],
           [
+            [
+              'last restore drill',
+              d
+                ? `${d.result.toUpperCase()} at ${d.finishedAt}${d.reason ? ` (${d.reason})` : ''}`
+                : 'no drill recorded',
+              d
+                ? `RTO ${d.rtoSeconds} s, RPO ${d.rpoSeconds} s; ${d.itemsRestored}/${d.itemsSource} items`
+                : 'run `agenticai drill restore --env staging`',
+            ],
             [
               `table ${t.name}`,
               `point-in-time recovery ${t.pointInTimeRecovery}`,
@@ -170,18 +188,21 @@ export async function withRecoveryClients<T>(
     dynamo: import('@aws-sdk/client-dynamodb').DynamoDBClient;
     s3: import('@aws-sdk/client-s3').S3Client;
     cfn: import('@aws-sdk/client-cloudformation').CloudFormationClient;
+    ssm: import('@aws-sdk/client-ssm').SSMClient;
   }) => Promise<T>,
 ): Promise<T> {
-  const [{ DynamoDBClient }, { S3Client }, { CloudFormationClient }] = await Promise.all([
+  const [{ DynamoDBClient }, { S3Client }, { CloudFormationClient }, { SSMClient }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-cloudformation'),
+    import('@aws-sdk/client-ssm'),
   ]);
   const config = awsClientConfig(globals);
   const clients = {
     dynamo: new DynamoDBClient(config),
     s3: new S3Client(config),
     cfn: new CloudFormationClient(config),
+    ssm: new SSMClient(config),
   };
   try {
     return await work(clients);
@@ -194,7 +215,9 @@ export async function withRecoveryClients<T>(
 
 /** The IAM actions the recovery commands use, named when AWS refuses one (docs/RECOVERY.md lists them too). */
 export const RECOVERY_PERMISSIONS =
-  'cloudformation:ListStackResources, dynamodb:DescribeContinuousBackups, s3:GetBucketVersioning, s3:GetLifecycleConfiguration, s3:ListBucketVersions, and for --apply s3:GetObjectVersion, s3:PutObject, s3:DeleteObjectVersion';
+  'cloudformation:DescribeStacks, cloudformation:ListStackResources, dynamodb:DescribeContinuousBackups, dynamodb:DescribeTable, dynamodb:DescribeTimeToLive, dynamodb:ListTagsOfResource, s3:GetBucketVersioning, s3:GetLifecycleConfiguration, s3:ListBucketVersions, ssm:GetParameter; ' +
+  'for --apply s3:GetObjectVersion, s3:PutObject, s3:DeleteObjectVersion, dynamodb:RestoreTableToPointInTime (with dynamodb:Scan, dynamodb:Query, dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:DeleteItem and dynamodb:BatchWriteItem on the new table, which AWS checks during a restore), dynamodb:TagResource, dynamodb:UpdateTimeToLive, dynamodb:UpdateContinuousBackups, dynamodb:UpdateTable; ' +
+  'for drill restore also dynamodb:DeleteTable and ssm:PutParameter; for restore project dynamodb:GetItem, dynamodb:PutItem';
 
 /** AWS's answers that mean "fix this and run again", as one line; anything else is left to the CLI's mapping. */
 function recoveryFailure(error: unknown, env: string): unknown {
