@@ -4,6 +4,9 @@
  */
 export const APP_NAME = 'agenticai';
 
+/** The alias of every function that event sources and the API invoke; deploys and `agenticai rollback` move it. */
+export const LIVE_ALIAS = 'live';
+
 export const resourceNames = (env: string) =>
   ({
     /** `agenticai-<env>`: the stack, the dashboard, the API and the web ACL, and every name below. */
@@ -28,6 +31,12 @@ export const resourceNames = (env: string) =>
     stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
     alarmPrefix: `${APP_NAME}-${env}-`,
     notifierLogGroup: `/${APP_NAME}/${env}/notifier`,
+    /** The CodeDeploy application whose deployment groups shift the functions' `live` aliases. */
+    deployments: `${APP_NAME}-${env}`,
+    /** One CodeDeploy deployment group per function, by its label (`api`, `worker`, …). */
+    deploymentGroup: (label: string) => `${APP_NAME}-${env}-${label}`,
+    /** The alias every event source and the API invoke; deploys and `agenticai rollback` move it. */
+    liveAlias: LIVE_ALIAS,
     /** SSM parameter holding the last restore drill's record (src/domain/restore-drill.ts). */
     restoreDrillParameter: `/${APP_NAME}/${env}/recovery/last-drill`,
   }) as const;

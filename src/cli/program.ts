@@ -9,6 +9,7 @@ import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerReadiness } from './commands/readiness.ts';
 import { registerRestore } from './commands/restore.ts';
+import { registerRollback } from './commands/rollback.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, reportFailure } from './errors.ts';
 
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerBackup(program);
   registerRestore(program);
   registerCanary(program);
+  registerRollback(program);
   return program;
 }
 
