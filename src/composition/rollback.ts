@@ -7,11 +7,11 @@ import type { RollbackClients } from '../adapters/aws/rollback.ts';
 import { type AdminScope, awsClientConfig } from './admin.ts';
 
 export {
-  type ApplyOptions,
   applyRollback,
   type FunctionPlan,
   parseRollbackTarget,
   planRollback,
+  type RetryOptions,
   RollbackError,
   type RollbackOutcome,
   type RollbackPlan,

@@ -149,13 +149,18 @@ export async function unfinishedDeployments(
 export async function publishedVersions(
   lambda: LambdaClient,
   functionName: string,
+  opts: RetryOptions = {},
 ): Promise<Map<string, FunctionConfiguration>> {
   const versions = new Map<string, FunctionConfiguration>();
   let marker: string | undefined;
   // Oldest first, at most 50 per page; `$LATEST` (unpublished code) is listed too and skipped.
   do {
-    const page = await lambda.send(
-      new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }),
+    const page = await withRetry(
+      () =>
+        lambda.send(
+          new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker, MaxItems: 50 }),
+        ),
+      opts,
     );
     for (const v of page.Versions ?? []) if (v.Version && v.Version !== LATEST) versions.set(v.Version, v);
     marker = page.NextMarker;
@@ -190,6 +195,7 @@ export async function planRollback(
   clients: RollbackClients,
   env: string,
   target: RollbackTarget,
+  opts: RetryOptions = {},
 ): Promise<RollbackPlan> {
   const names = resourceNames(env);
   const [functions, unfinished] = await Promise.all([
@@ -203,15 +209,16 @@ export async function planRollback(
       'refused',
     );
   }
-  const states = await Promise.all(
-    functions.map(async (functionName) => {
-      const [alias, versions] = await Promise.all([
-        clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: names.liveAlias })),
-        publishedVersions(clients.lambda, functionName),
-      ]);
-      return { functionName, alias, versions };
-    }),
-  );
+  const states = await mapLimited(functions, async (functionName) => {
+    const [alias, versions] = await Promise.all([
+      withRetry(
+        () => clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: LIVE_ALIAS })),
+        opts,
+      ),
+      publishedVersions(clients.lambda, functionName, opts),
+    ]);
+    return { functionName, alias, versions };
+  });
   const plans = states.map(({ functionName, alias, versions }) => {
     const from = alias.FunctionVersion ?? LATEST;
     const weights = { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) };
@@ -280,25 +287,44 @@ function describeVersions(versions: string[]): string {
   return `${versions.slice(0, 2).join(', ')} … ${versions.slice(-3).join(', ')}`;
 }
 
-export interface ApplyOptions {
+export interface RetryOptions {
   /** Waits between retries of a throttled call (injected so tests never sleep for real). */
   sleep?: (ms: number) => Promise<void>;
-  /** Attempts per call when Lambda throttles it. @default 6 */
+  /** Attempts per call when Lambda throttles it (its control plane allows about 15 requests a second). @default 10 */
   attempts?: number;
+}
+
+/**
+ * Functions handled at once. Lambda's control plane allows about 15 requests a second per account,
+ * so a burst for many functions would mostly be throttled; this stack's four all go at once.
+ */
+const CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return results;
 }
 
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling']);
 
 /** Sends, retrying Lambda's throttling with exponential backoff and full jitter. */
-async function withRetry<T>(call: () => Promise<T>, opts: ApplyOptions): Promise<T> {
-  const attempts = opts.attempts ?? 6;
+async function withRetry<T>(call: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  const attempts = opts.attempts ?? 10;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       if (!THROTTLED.has((error as Error).name) || attempt >= attempts) throw error;
-      await sleep(backoffMs(attempt, { baseMs: 100, capMs: 2_000 }));
+      await sleep(backoffMs(attempt, { baseMs: 250, capMs: 8_000 }));
     }
   }
 }
@@ -311,50 +337,48 @@ async function withRetry<T>(call: () => Promise<T>, opts: ApplyOptions): Promise
 export async function applyRollback(
   lambda: LambdaClient,
   plan: RollbackPlan,
-  opts: ApplyOptions = {},
+  opts: RetryOptions = {},
 ): Promise<RollbackOutcome> {
   const alias = LIVE_ALIAS;
   const outcome: RollbackOutcome = { moved: [], unchanged: [], failed: [] };
-  await Promise.all(
-    plan.functions.map(async (fn) => {
-      if (fn.unchanged) {
-        outcome.unchanged.push(fn);
-        return;
-      }
-      try {
-        await withRetry(
-          () =>
-            lambda.send(
-              new UpdateAliasCommand({
-                FunctionName: fn.functionName,
-                Name: alias,
-                FunctionVersion: fn.to,
-                RoutingConfig: { AdditionalVersionWeights: {} },
-                RevisionId: fn.revisionId,
-              }),
-            ),
-          opts,
+  await mapLimited(plan.functions, async (fn) => {
+    if (fn.unchanged) {
+      outcome.unchanged.push(fn);
+      return;
+    }
+    try {
+      await withRetry(
+        () =>
+          lambda.send(
+            new UpdateAliasCommand({
+              FunctionName: fn.functionName,
+              Name: alias,
+              FunctionVersion: fn.to,
+              RoutingConfig: { AdditionalVersionWeights: {} },
+              RevisionId: fn.revisionId,
+            }),
+          ),
+        opts,
+      );
+      const after = await withRetry(
+        () => lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias })),
+        opts,
+      );
+      const weights = Object.keys(after.RoutingConfig?.AdditionalVersionWeights ?? {});
+      if (after.FunctionVersion !== fn.to || weights.length > 0)
+        throw new Error(
+          `read back ${alias} → ${after.FunctionVersion}${weights.length ? ` (+ weights on ${weights.join(', ')})` : ''}, expected ${fn.to} alone`,
         );
-        const after = await withRetry(
-          () => lambda.send(new GetAliasCommand({ FunctionName: fn.functionName, Name: alias })),
-          opts,
-        );
-        const weights = Object.keys(after.RoutingConfig?.AdditionalVersionWeights ?? {});
-        if (after.FunctionVersion !== fn.to || weights.length > 0)
-          throw new Error(
-            `read back ${alias} → ${after.FunctionVersion}${weights.length ? ` (+ weights on ${weights.join(', ')})` : ''}, expected ${fn.to} alone`,
-          );
-        outcome.moved.push(fn);
-      } catch (error) {
-        const e = error as Error;
-        const reason =
-          e.name === 'PreconditionFailedException'
-            ? `${alias} changed since the plan (a deployment or another rollback?): ${e.message}`
-            : `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
-        outcome.failed.push({ plan: fn, reason });
-      }
-    }),
-  );
+      outcome.moved.push(fn);
+    } catch (error) {
+      const e = error as Error;
+      const reason =
+        e.name === 'PreconditionFailedException'
+          ? `${alias} changed since the plan (a deployment or another rollback?): ${e.message}`
+          : `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`;
+      outcome.failed.push({ plan: fn, reason });
+    }
+  });
   const byLabel = (a: FunctionPlan, b: FunctionPlan) => a.label.localeCompare(b.label);
   outcome.moved.sort(byLabel);
   outcome.unchanged.sort(byLabel);
