@@ -275,7 +275,7 @@ function targetVersion(
   const previous = published.filter((v) => Number(v) < serving).at(-1);
   if (previous === undefined)
     throw new RollbackError(
-      `${fn.label} (${fn.functionName}) serves version ${serving} and has no earlier published version to roll back to`,
+      `${fn.label} (${fn.functionName}) serves version ${serving} and has no earlier published version to roll back to; to move the other functions, name them with --to (e.g. --to api=12,worker=9)`,
       'refused',
     );
   return previous;
