@@ -57,6 +57,14 @@ export const EnvironmentConfig = z.strictObject({
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
   /** Regions whose canaries probe the API (R11.5). */
   canaryRegions: z.array(region).min(1).optional(),
+  /**
+   * How a deploy moves each function's `live` alias to the new version (R12.5), through CodeDeploy:
+   * `canary` shifts 10 % of the traffic for 5 minutes, then the rest (Canary10Percent5Minutes);
+   * `allAtOnce` shifts it all at once. Either rolls back by itself when a critical alarm of the
+   * catalog fires or the deployment fails.
+   * @default 'allAtOnce' ('canary' for production in infra/environments.ts)
+   */
+  deploymentStyle: z.enum(['canary', 'allAtOnce']).default('allAtOnce'),
   /** Minutes between canary runs in each region (R11.1: 5 in production; longer is cheaper). */
   canaryIntervalMinutes: z.number().int().min(1).max(60).default(5),
   /**

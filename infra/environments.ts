@@ -35,6 +35,8 @@ const DEFAULTS: Record<EnvironmentName, Record<string, unknown>> = {
     // concurrency quota is above 100 + that value (agenticai doctor checks it).
     api: { throttleRateLimit: 1000, throttleBurstLimit: 2000, memoryMb: 1024, timeoutSeconds: 29 },
     workers: { memoryMb: 1024, timeoutSeconds: 300, maxConcurrency: 10 },
+    // A new version takes 10 % of the traffic for 5 minutes before the rest (R12.5).
+    deploymentStyle: 'canary',
   },
 };
 

@@ -11,6 +11,9 @@ const compactStamp = (at: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 
+/** The alias of every function that event sources and the API invoke; deploys and `agenticai rollback` move it. */
+export const LIVE_ALIAS = 'live';
+
 export const resourceNames = (env: string) =>
   ({
     /** `agenticai-<env>`: the stack, the dashboard, the API and the web ACL, and every name below. */
@@ -44,6 +47,12 @@ export const resourceNames = (env: string) =>
     stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
     alarmPrefix: `${APP_NAME}-${env}-`,
     notifierLogGroup: `/${APP_NAME}/${env}/notifier`,
+    /** The CodeDeploy application whose deployment groups shift the functions' `live` aliases. */
+    deployments: `${APP_NAME}-${env}`,
+    /** One CodeDeploy deployment group per function, by its label (`api`, `worker`, …). */
+    deploymentGroup: (label: string) => `${APP_NAME}-${env}-${label}`,
+    /** The alias every event source and the API invoke; deploys and `agenticai rollback` move it. */
+    liveAlias: LIVE_ALIAS,
     /** SSM parameter holding the last restore drill's record (src/domain/restore-drill.ts). */
     restoreDrillParameter: `/${APP_NAME}/${env}/recovery/last-drill`,
   }) as const;

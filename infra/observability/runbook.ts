@@ -213,16 +213,6 @@ ${table(
   \`RUNNING_PROJECTS\`.
 - Duration thresholds follow the timeouts above (see \`lambda-duration\`): raising a timeout raises them.
 
-## Deployment and rollback
-
-Deploy with \`npm run deploy -- --env <env>\` (docs/DEPLOYMENT.md). Every function runs through its
-\`live\` alias; to roll back, point the alias at the previous version:
-
-\`\`\`sh
-aws lambda list-versions-by-function --function-name <function> --query 'Versions[-2].Version'
-aws lambda update-alias --function-name <function> --name live --function-version <previous>
-\`\`\`
-
 ## Disaster recovery
 
 ${table(

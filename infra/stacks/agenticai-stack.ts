@@ -25,6 +25,7 @@ import { type EnvironmentConfig, profileGeography } from '../config.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import { ArtifactBucket } from '../constructs/artifact-bucket.ts';
 import { DataTables } from '../constructs/data-tables.ts';
+import { GradualDeployments } from '../constructs/gradual-deployment.ts';
 import { HealthCanary } from '../constructs/health-canary.ts';
 import { SecureRestApi } from '../constructs/secure-rest-api.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
@@ -51,6 +52,7 @@ export class AgenticAiStack extends Stack {
   readonly monitoring: Monitoring;
   readonly notifierFunction: ServiceFunction;
   readonly firewall: ApiFirewall;
+  readonly deployments: GradualDeployments;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
     super(scope, id, props);
@@ -306,6 +308,19 @@ export class AgenticAiStack extends Stack {
         ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
         { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
         { label: 'notifier-dlq', queueName: notifierDlq.queueName },
+      ],
+    });
+
+    // R12.5: new versions reach `live` through CodeDeploy, rolled back on the catalog's critical alarms.
+    this.deployments = new GradualDeployments(this, 'Deployments', {
+      envName: config.name,
+      style: config.deploymentStyle,
+      alarms: this.monitoring.alarms,
+      functions: [
+        { label: 'api', fn: this.apiFunction },
+        { label: 'worker', fn: this.workerFunction },
+        { label: 'sweeper', fn: this.sweeperFunction },
+        { label: 'notifier', fn: this.notifierFunction },
       ],
     });
   }

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import {
   type IOidcProvider,
   OidcProviderNative,
@@ -8,6 +8,7 @@ import {
   WebIdentityPrincipal,
 } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { resourceNames } from '../../src/naming.ts';
 import type { EnvironmentConfig, GithubConfig } from '../config.ts';
 import { ACCOUNT_STACK_REGION } from './account-stack.ts';
 
@@ -37,7 +38,8 @@ export interface CicdStackProps extends StackProps {
  * A role trusts only jobs of the configured repository running in the GitHub environment of the
  * same name (so production's role is reachable only after that environment's required reviewers
  * approve), and may only assume the CDK bootstrap roles of its environment's region and of
- * us-east-1 (the account stack's region): no long-lived keys, no direct permissions.
+ * us-east-1 (the account stack's region), and run the pipeline's two commands against its own
+ * environment (operatePolicy): no long-lived keys, nothing else.
  */
 export class CicdStack extends Stack {
   readonly provider: IOidcProvider;
@@ -56,6 +58,7 @@ export class CicdStack extends Stack {
         });
     for (const env of props.environments) {
       const regions = [...new Set([env.region, ACCOUNT_STACK_REGION])];
+      const operate = operatePolicy(this, env);
       const role = new Role(this, `Deploy-${env.name}`, {
         roleName: deployRoleName(env.name),
         description: `GitHub Actions deploys of AgenticAI ${env.name} from ${github.owner}/${github.repo} (environment ${env.name}); may only assume the CDK bootstrap roles.`,
@@ -79,8 +82,15 @@ export class CicdStack extends Stack {
               }),
             ],
           }),
+          'canary-and-rollback': operate.document,
         },
       });
+      for (const resource of operate.wildcards)
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${resource}]`,
+          reason:
+            "Only this environment's resources: its stack (CloudFormation appends the stack id), its functions (named after the stack), its CodeDeploy deployment groups.",
+        });
       this.deployRoles[env.name] = role;
       new CfnOutput(this, `DeployRoleArn-${env.name}`, {
         description: `AWS_DEPLOY_ROLE_ARN of the GitHub environment ${env.name}`,
@@ -88,4 +98,48 @@ export class CicdStack extends Stack {
       });
     }
   }
+}
+
+/**
+ * What the pipeline runs after a deploy and in the rollback workflow, on this environment's
+ * resources only: `agenticai canary run --env` (the stack's ApiUrl output, the canary key) and
+ * `agenticai rollback --env` (the stack's aliases, their versions, unfinished CodeDeploy
+ * deployments, moving `live`). Function names are CloudFormation's, prefixed with the stack name.
+ */
+export function operatePolicy(
+  stack: Stack,
+  env: EnvironmentConfig,
+): { document: PolicyDocument; wildcards: string[] } {
+  const names = resourceNames(env.name);
+  const arn = (service: string, resource: string) =>
+    `arn:${stack.partition}:${service}:${env.region}:${env.account}:${resource}`;
+  const stackArn = arn('cloudformation', `stack/${names.stack}/*`);
+  const functions = arn('lambda', `function:${names.stack}-*`);
+  const groups = arn('codedeploy', `deploymentgroup:${names.deployments}/*`);
+  const document = new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+        resources: [stackArn],
+      }),
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        // Secrets Manager appends six random characters to the name.
+        resources: [arn('secretsmanager', `secret:${names.canaryKeySecret}-??????`)],
+      }),
+      new PolicyStatement({
+        actions: ['lambda:GetAlias', 'lambda:ListVersionsByFunction', 'lambda:UpdateAlias'],
+        resources: [functions],
+      }),
+      new PolicyStatement({
+        actions: ['codedeploy:ListDeploymentGroups'],
+        resources: [arn('codedeploy', `application:${names.deployments}`)],
+      }),
+      new PolicyStatement({
+        actions: ['codedeploy:ListDeployments'],
+        resources: [groups],
+      }),
+    ],
+  });
+  return { document, wildcards: [stackArn, functions, groups] };
 }

@@ -10,6 +10,7 @@ import { registerClients, registerKeys } from './commands/keys.ts';
 import { registerDlq, registerProjects } from './commands/pipeline.ts';
 import { registerReadiness } from './commands/readiness.ts';
 import { registerRestore } from './commands/restore.ts';
+import { registerRollback } from './commands/rollback.ts';
 import { registerStatus } from './commands/status.ts';
 import { EXIT, reportFailure } from './errors.ts';
 
@@ -44,6 +45,7 @@ export function createProgram(): Command {
   registerRestore(program);
   registerDrill(program);
   registerCanary(program);
+  registerRollback(program);
   return program;
 }
 

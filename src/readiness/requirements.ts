@@ -585,31 +585,37 @@ export const REQUIREMENT_GROUPS = [
         id: 'R12.3',
         title: 'Auto-deploy to staging',
         summary:
-          'When the tests pass on main, staging deploys through its OIDC deploy role, then a smoke check of /health (until the canary replaces it).',
+          'When the tests pass on main, staging deploys through its OIDC deploy role, then the canary runs against staging (`agenticai --env staging canary run`).',
         where: [
           '.github/workflows/deploy.yml (job `staging`)',
           'infra/stacks/cicd-stack.ts (the deploy roles)',
-          'infra/bin/smoke.ts',
+          'src/cli/commands/canary.ts',
         ],
       },
       {
         id: 'R12.4',
         title: 'Manual approval before production',
         summary:
-          'Production deploys after staging, in the GitHub environment `production` whose required reviewers approve; only that environment can assume its role.',
-        where: ['.github/workflows/deploy.yml (job `production`)', 'infra/stacks/cicd-stack.ts'],
+          'Production deploys after staging, in the GitHub environment `production` whose required reviewers approve; only that environment can assume its role. Each function then shifts to the new version through CodeDeploy, 10 % for 5 minutes first, and the canary runs against production.',
+        where: [
+          '.github/workflows/deploy.yml (job `production`)',
+          'infra/stacks/cicd-stack.ts',
+          'infra/constructs/gradual-deployment.ts',
+        ],
       },
       {
         id: 'R12.5',
         title: 'Rollback within 5 minutes',
         summary:
-          'A command (or workflow) that points every function of an environment back at its previous version.',
+          "Automatic: each function has a CodeDeploy deployment group on its `live` alias (production: canary 10 % for 5 minutes; dev and staging: all at once) that rolls back by itself when one of the catalog's critical alarms for the function (and the API) fires or the deployment fails. Manual: `agenticai rollback --env X [--to VERSION] [--dry-run]` (and the Rollback workflow) moves every `live` alias to its previous published version in one step, reads each back and runs the canary; about 2 s against the mocked API (`npm run bench:rollback`).",
         where: [
-          'infra/constructs/service-function.ts (the `live` alias every caller uses)',
-          'docs/RUNBOOK.md (manual `aws lambda update-alias`)',
+          'infra/constructs/gradual-deployment.ts',
+          'src/cli/commands/rollback.ts',
+          'src/adapters/aws/rollback.ts',
+          '.github/workflows/rollback.yml',
+          'bench/rollback.ts',
+          'src/readiness/checks/gradual-deployments.ts',
         ],
-        notBuilt:
-          'no rollback command yet: `.github/workflows/rollback.yml` redeploys an earlier commit of main (as long as a deploy takes, not measured); the `live` alias and the manual commands are the prerequisite of the fast one.',
       },
     ],
   },

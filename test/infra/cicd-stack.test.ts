@@ -30,7 +30,10 @@ function roles(template: Template) {
     Properties: {
       RoleName: string;
       AssumeRolePolicyDocument: { Statement: Record<string, unknown>[] };
-      Policies: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown; Effect: string }[] } }[];
+      Policies: {
+        PolicyName: string;
+        PolicyDocument: { Statement: { Action: unknown; Resource: unknown; Effect: string }[] };
+      }[];
       ManagedPolicyArns?: unknown;
     };
   }[];
@@ -86,7 +89,13 @@ describe('CI/CD roles stack (R12.3, R12.4)', () => {
   it('R12.3 a deploy role may only assume the CDK bootstrap roles of its region and us-east-1', () => {
     const [role] = roles(cicd('222222222222'));
     expect(role!.Properties.ManagedPolicyArns).toBeUndefined();
-    const statements = role!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(role!.Properties.Policies.map((p) => p.PolicyName).sort()).toEqual([
+      'assume-cdk-bootstrap-roles',
+      'canary-and-rollback',
+    ]);
+    const statements = role!.Properties.Policies.filter(
+      (p) => p.PolicyName === 'assume-cdk-bootstrap-roles',
+    ).flatMap((p) => p.PolicyDocument.Statement);
     expect(statements).toHaveLength(1);
     expect(statements[0]!.Effect).toBe('Allow');
     expect(statements[0]!.Action).toBe('sts:AssumeRole');
@@ -98,6 +107,42 @@ describe('CI/CD roles stack (R12.3, R12.4)', () => {
       ),
     );
     expect(resources.sort()).toEqual(expected.sort());
+  });
+
+  it("R12.5 R12.3 besides, it runs the canary and the rollback on its own environment's resources only", () => {
+    const [role] = roles(cicd('333333333333'));
+    expect(role!.Properties.RoleName).toBe(deployRoleName('production'));
+    const statements = role!.Properties.Policies.filter(
+      (p) => p.PolicyName === 'canary-and-rollback',
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    const at = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:333333333333:${resource}`;
+    expect(statements.map(({ Action, Resource, Effect }) => ({ Action, Resource, Effect }))).toEqual([
+      {
+        Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+        Resource: at('cloudformation', 'stack/agenticai-production/*'),
+        Effect: 'Allow',
+      },
+      {
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: at('secretsmanager', 'secret:agenticai/production/canary-api-key-??????'),
+        Effect: 'Allow',
+      },
+      {
+        Action: ['lambda:GetAlias', 'lambda:ListVersionsByFunction', 'lambda:UpdateAlias'],
+        Resource: at('lambda', 'function:agenticai-production-*'),
+        Effect: 'Allow',
+      },
+      {
+        Action: 'codedeploy:ListDeploymentGroups',
+        Resource: at('codedeploy', 'application:agenticai-production'),
+        Effect: 'Allow',
+      },
+      {
+        Action: 'codedeploy:ListDeployments',
+        Resource: at('codedeploy', 'deploymentgroup:agenticai-production/*'),
+        Effect: 'Allow',
+      },
+    ]);
   });
 
   it('outputs each role ARN for the GitHub environment variable', () => {

@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../errors.ts';
 import type { GlobalOptions } from '../globals.ts';
 import { createOutput } from '../output.ts';
 
-interface CanaryRunOptions {
+export interface CanaryRunOptions {
   endpoint?: string;
   key?: string;
   stepBudgetMs?: number;
@@ -43,6 +43,45 @@ async function deployedTarget(globals: GlobalOptions & { env: string }, opts: Ca
   }
 }
 
+/**
+ * The canary run of `canary run` (and of `rollback`, after it moves the aliases): against the local
+ * server, or with `--env` the deployed API. Step logs go to stderr so `--json` keeps stdout to one
+ * document.
+ */
+export async function runCanaryCommand(
+  globals: GlobalOptions,
+  opts: CanaryRunOptions,
+): Promise<import('../../canary/health-check.ts').CanaryResult> {
+  const [{ loadConfig }, { runCanary }] = await Promise.all([
+    import('../../config.ts'),
+    import('../../canary/health-check.ts'),
+  ]);
+  const config = loadConfig();
+  let endpoint: string;
+  let apiKey: string | undefined;
+  if (globals.env && globals.env !== 'local') {
+    ({ endpoint, apiKey } = await deployedTarget({ ...globals, env: globals.env }, opts));
+  } else {
+    endpoint = opts.endpoint ?? localUrl(config.host, config.port);
+    apiKey = opts.key ?? config.canary.key;
+  }
+  if (!apiKey) {
+    throw new CliError(
+      'no canary key: pass --key or set AGENTICAI_CANARY_KEY (create one with: agenticai keys create --name canary)',
+      EXIT.usage,
+    );
+  }
+  const { localStepRunner } = await import('../../canary/local-runtime.ts');
+  return runCanary(
+    { endpoint, apiKey, stepBudgetMs: opts.stepBudgetMs ?? config.canary.stepBudgetMs },
+    {
+      fetch,
+      now: () => performance.now(),
+      runStep: localStepRunner((line) => process.stderr.write(`${line}\n`), globals.json),
+    },
+  );
+}
+
 export function registerCanary(program: Command) {
   const canary = program.command('canary').description('the health-check canary (R11), run on demand');
   canary
@@ -64,35 +103,10 @@ export function registerCanary(program: Command) {
     .action(async (opts: CanaryRunOptions, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = createOutput(globals.json);
-      const [{ loadConfig }, { runCanary, describeCanary }] = await Promise.all([
-        import('../../config.ts'),
+      const [{ describeCanary }, result] = await Promise.all([
         import('../../canary/health-check.ts'),
+        runCanaryCommand(globals, opts),
       ]);
-      const config = loadConfig();
-      let endpoint: string;
-      let apiKey: string | undefined;
-      if (globals.env && globals.env !== 'local') {
-        ({ endpoint, apiKey } = await deployedTarget({ ...globals, env: globals.env }, opts));
-      } else {
-        endpoint = opts.endpoint ?? localUrl(config.host, config.port);
-        apiKey = opts.key ?? config.canary.key;
-      }
-      if (!apiKey) {
-        throw new CliError(
-          'no canary key: pass --key or set AGENTICAI_CANARY_KEY (create one with: agenticai keys create --name canary)',
-          EXIT.usage,
-        );
-      }
-      const { localStepRunner } = await import('../../canary/local-runtime.ts');
-      const result = await runCanary(
-        { endpoint, apiKey, stepBudgetMs: opts.stepBudgetMs ?? config.canary.stepBudgetMs },
-        {
-          fetch,
-          now: () => performance.now(),
-          // Step logs go to stderr so `--json` keeps stdout to one document.
-          runStep: localStepRunner((line) => process.stderr.write(`${line}\n`), globals.json),
-        },
-      );
       out.print(describeCanary(result), result);
       if (!result.ok) {
         throw new CliError(`canary failed at step ${result.failed?.step}: ${result.failed?.reason}`);

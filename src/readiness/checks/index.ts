@@ -30,6 +30,7 @@ import {
 import { deadLetterQueues } from './dead-letter-queues.ts';
 import { emailAlerts } from './email-alerts.ts';
 import { encryptionAtRest } from './encryption-at-rest.ts';
+import { gradualDeployments } from './gradual-deployments.ts';
 import { httpsOnly } from './https-only.ts';
 import { jsonFunctionLogs } from './json-function-logs.ts';
 import { leastPrivilege } from './least-privilege.ts';
@@ -84,6 +85,7 @@ export const TEMPLATE_CHECKS: readonly TemplateCheck[] = [
   savedQueries,
   canarySchedule,
   canaryAlarm,
+  gradualDeployments,
   xrayTracing,
   managedSecrets,
   alertTopics,
