@@ -54,8 +54,15 @@ export const EnvironmentConfig = z.strictObject({
   existingAnomalyMonitorArn: z.string().startsWith('arn:aws:ce::').optional(),
   /** DynamoDB point-in-time recovery period (R7.3: at least 7 days). */
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
-  /** Regions whose canaries probe the API (R11.5). */
-  canaryRegions: z.array(region).min(1).optional(),
+  /**
+   * Regions whose canaries probe the API (R11.5): the environment's own region (its canary lives in
+   * the environment stack) and each other one in a stack of its own. Default: the region only.
+   */
+  canaryRegions: z
+    .array(region)
+    .min(1)
+    .refine((regions) => new Set(regions).size === regions.length, 'lists a region twice')
+    .optional(),
   /** Minutes between canary runs in each region (R11.1: 5 in production; longer is cheaper). */
   canaryIntervalMinutes: z.number().int().min(1).max(60).default(5),
   /**
@@ -117,6 +124,10 @@ export function parseEnvironment(raw: unknown, opts: { placeholder?: boolean } =
         `environment ${config.name}: adminEmails: ${placeholder} is a placeholder address; alerts would go nowhere (set AGENTICAI_ADMIN_EMAILS)`,
       );
   }
+  if (config.canaryRegions && !config.canaryRegions.includes(config.region))
+    throw new InfraConfigError(
+      `environment ${config.name}: canaryRegions: must include the environment's region ${config.region} (its canary shares the stack with the canary key)`,
+    );
   const bedrockModelId = config.bedrockModelId ?? defaultBedrockModel(config.region);
   return {
     ...config,
