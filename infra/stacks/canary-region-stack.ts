@@ -37,6 +37,7 @@ export interface CanaryRegionStackProps extends StackProps {
  * URL, the key secret, the notifier are cross-region references, so `cdk deploy` deploys that first).
  */
 export class CanaryRegionStack extends Stack {
+  readonly envName: string;
   readonly healthCanary: HealthCanary;
   readonly topic: Topic;
   readonly alarm: CatalogAlarms['alarms'][number];
@@ -45,6 +46,7 @@ export class CanaryRegionStack extends Stack {
   constructor(scope: Construct, id: string, props: CanaryRegionStackProps) {
     super(scope, id, { ...props, crossRegionReferences: true });
     const { config, main } = props;
+    this.envName = config.name;
     const names = resourceNames(config.name);
     Tags.of(this).add('Application', 'AgenticAI');
     Tags.of(this).add('Environment', config.name);
