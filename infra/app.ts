@@ -6,7 +6,8 @@ import { accountNames, resourceNames } from '../src/naming.ts';
 import type { EnvironmentConfig, GithubConfig } from './config.ts';
 import { repositoryRoot } from './paths.ts';
 import { ACCOUNT_STACK_REGION, AccountStack } from './stacks/account-stack.ts';
-import { AgenticAiStack } from './stacks/agenticai-stack.ts';
+import { AgenticAiStack, extraCanaryRegions } from './stacks/agenticai-stack.ts';
+import { CanaryRegionStack } from './stacks/canary-region-stack.ts';
 import { CicdStack } from './stacks/cicd-stack.ts';
 import { RegionStack } from './stacks/region-stack.ts';
 
@@ -28,6 +29,7 @@ export const STACK_NAMES = {
   account: accountNames.accountStack,
   region: accountNames.regionStack,
   environment: (env: string) => resourceNames(env).stack,
+  canary: (env: string, region: string) => resourceNames(env).canaryStack(region),
   cicd: accountNames.cicdStack,
 };
 
@@ -36,6 +38,8 @@ export const STACK_NAMES = {
  * - `agenticai-account` per account, in us-east-1: budget, cost anomaly monitor and subscription;
  * - `agenticai-region` per account and region: the API Gateway CloudWatch role;
  * - `agenticai-<env>` per environment, depending on both (deploying it deploys them first);
+ * - `agenticai-<env>-canary-<region>` per extra region of the environment's `canaryRegions` (R11.5),
+ *   depending on `agenticai-<env>` (it reads the API URL, canary key and notifier from it);
  * - `agenticai-cicd` per account, in us-east-1, when a GitHub repository is configured: the OIDC
  *   provider and the environments' deploy roles (deployed by an administrator, never by CI).
  * Construct ids carry the account (and region) only when the app spans several, so the common
@@ -103,6 +107,25 @@ export function buildApp(
     stack.addStackDependency(accountStacks.get(config.account)!);
     return stack;
   });
+  const canaries = environments.flatMap((config, i) =>
+    extraCanaryRegions(config).map((region) => {
+      const main = stacks[i]!;
+      const name = STACK_NAMES.canary(config.name, region);
+      // The cross-region references make it depend on the environment stack.
+      return new CanaryRegionStack(app, name, {
+        stackName: name,
+        env: { account: config.account, region },
+        description: `AgenticAI ${config.name} health-check canary in ${region}`,
+        config,
+        main: {
+          endpoint: main.apiUrl,
+          keySecretArn: main.canaryKeySecret.secretArn,
+          region: config.region,
+          notifierArn: main.notifierFunction.alias.functionArn,
+        },
+      });
+    }),
+  );
   const cicd = opts.github
     ? accounts.map(
         (account) =>
@@ -116,5 +139,12 @@ export function buildApp(
       )
     : [];
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  return { app, accounts: [...accountStacks.values()], regions: [...regionStacks.values()], stacks, cicd };
+  return {
+    app,
+    accounts: [...accountStacks.values()],
+    regions: [...regionStacks.values()],
+    stacks,
+    canaries,
+    cicd,
+  };
 }

@@ -55,8 +55,15 @@ export const EnvironmentConfig = z.strictObject({
   existingAnomalyMonitorArn: z.string().startsWith('arn:aws:ce::').optional(),
   /** DynamoDB point-in-time recovery period (R7.3: at least 7 days). */
   pitrRecoveryPeriodDays: z.number().int().min(7).max(35).default(35),
-  /** Regions whose canaries probe the API (R11.5). */
-  canaryRegions: z.array(region).min(1).optional(),
+  /**
+   * Regions whose canaries probe the API (R11.5): the environment's own region (its canary lives in
+   * the environment stack) and each other one in a stack of its own. Default: the region only.
+   */
+  canaryRegions: z
+    .array(region)
+    .min(1)
+    .refine((regions) => new Set(regions).size === regions.length, 'lists a region twice')
+    .optional(),
   /**
    * How a deploy moves each function's `live` alias to the new version (R12.5), through CodeDeploy:
    * `canary` shifts 10 % of the traffic for 5 minutes, then the rest (Canary10Percent5Minutes);
@@ -141,6 +148,10 @@ export function parseEnvironment(raw: unknown, opts: { placeholder?: boolean } =
   if (config.dataTableName !== undefined && !config.dataTableName.startsWith(ownTable))
     throw new InfraConfigError(
       `environment ${config.name}: dataTableName: ${config.dataTableName} is not ${ownTable} or a table restored from it (${ownTable}-…)`,
+    );
+  if (config.canaryRegions && !config.canaryRegions.includes(config.region))
+    throw new InfraConfigError(
+      `environment ${config.name}: canaryRegions: must include the environment's region ${config.region} (its canary shares the stack with the canary key)`,
     );
   const bedrockModelId = config.bedrockModelId ?? defaultBedrockModel(config.region);
   return {

@@ -19,6 +19,50 @@ const read = (env: Env, name: string) => {
 };
 
 export const accountVariable = (name: EnvironmentName) => `AGENTICAI_ACCOUNT_${name.toUpperCase()}`;
+/** Comma-separated canary regions of one environment (R11.5), replacing canaryDefaults' regions. */
+export const canaryRegionsVariable = (name: EnvironmentName) =>
+  `AGENTICAI_CANARY_REGIONS_${name.toUpperCase()}`;
+
+/**
+ * R11.5: the second canary region of production: a region of the same geography (same data rules,
+ * similar latency to users), but a different one, so a regional outage of the main region's
+ * network or Synthetics still leaves one probe reporting. Override with AGENTICAI_CANARY_REGIONS_<ENV>.
+ */
+const CANARY_PAIRS: Record<string, string> = {
+  'us-east-1': 'us-west-2',
+  'us-east-2': 'us-west-2',
+  'us-west-1': 'us-east-1',
+  'us-west-2': 'us-east-1',
+  'ca-central-1': 'us-east-1',
+  'eu-west-1': 'eu-central-1',
+  'eu-west-2': 'eu-west-1',
+  'eu-west-3': 'eu-central-1',
+  'eu-central-1': 'eu-west-1',
+  'eu-north-1': 'eu-central-1',
+  'eu-south-1': 'eu-central-1',
+  'ap-northeast-1': 'ap-southeast-1',
+  'ap-northeast-2': 'ap-northeast-1',
+  'ap-southeast-1': 'ap-northeast-1',
+  'ap-southeast-2': 'ap-southeast-1',
+  'ap-south-1': 'ap-southeast-1',
+  'sa-east-1': 'us-east-1',
+};
+
+/** The region production's second canary probes from (R11.5): a neighbour in the same geography. */
+export function secondCanaryRegion(region: string): string {
+  return CANARY_PAIRS[region] ?? (region === 'us-east-1' ? 'us-west-2' : 'us-east-1');
+}
+
+/**
+ * Canary regions and interval per environment (the cost of R11: docs/DEPLOYMENT.md, "What the
+ * canaries cost"): production probes every 5 minutes (R11.1) from two regions (R11.5); staging
+ * every 15 minutes and dev every hour, from their own region only.
+ */
+export function canaryDefaults(name: EnvironmentName, region: string) {
+  if (name === 'production')
+    return { canaryIntervalMinutes: 5, canaryRegions: [region, secondCanaryRegion(region)] };
+  return { canaryIntervalMinutes: name === 'staging' ? 15 : 60, canaryRegions: [region] };
+}
 
 /** Per-environment settings that are not installation-specific. */
 const DEFAULTS: Record<EnvironmentName, Record<string, unknown>> = {
@@ -68,7 +112,13 @@ export function loadEnvironments(
     const account = read(env, variable) ?? read(env, 'AGENTICAI_ACCOUNT');
     const placeholder = account === undefined || account === PLACEHOLDER_ACCOUNT;
     if (placeholder && !opts.offline) missing.push(variable);
+    const canaryRegions = read(env, canaryRegionsVariable(name))
+      ?.split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== '');
     const raw = {
+      ...canaryDefaults(name, region),
+      ...(canaryRegions && { canaryRegions }),
       ...DEFAULTS[name],
       name,
       account: account ?? PLACEHOLDER_ACCOUNT,

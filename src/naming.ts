@@ -41,8 +41,19 @@ export const resourceNames = (env: string) =>
     canaryKeySecret: `${APP_NAME}/${env}/canary-api-key`,
     /** The stack output holding the API's base URL (what the canary calls). */
     apiUrlOutput: 'ApiUrl',
+    /** The stack output listing the environment's canary regions (R11.5; the readiness check reads it). */
+    canaryRegionsOutput: 'CanaryRegions',
     /** The Synthetics canary (at most 21 lower-case characters: 'agenticai-production' is 20). */
     canary: `${APP_NAME}-${env}`,
+    /**
+     * R11.5: the stack holding the canary of one extra region (`agenticai-<env>-canary-<region>`);
+     * canary names are per region, so every region's canary is `canary` above.
+     */
+    canaryStack: (region: string) => `${APP_NAME}-${env}-canary-${region}`,
+    /** That stack's own alert topic (alarms notify only topics of their region). */
+    canaryTopic: (region: string) => `${APP_NAME}-${env}-canary-${region}-critical`,
+    /** Its undeliverable notifications (an SNS dead-letter queue is in the topic's region). */
+    canaryDeliveryDlq: (region: string) => `${APP_NAME}-${env}-canary-${region}-alert-delivery-dlq`,
     stageQueue: (stage: string) => `${APP_NAME}-${env}-${stage}`,
     stageDlq: (stage: string) => `${APP_NAME}-${env}-${stage}-dlq`,
     alarmPrefix: `${APP_NAME}-${env}-`,

@@ -82,10 +82,28 @@ describe('GitHub Actions workflows', () => {
       'npm run typecheck',
       'npm run lint',
       'npx vitest run',
+      'node scripts/ci-canary.mjs',
       'npm run synth',
     ]);
     // Superseded pull-request runs are cancelled, pushes never.
     expect(ci.concurrency?.['cancel-in-progress']).toBe(gh("github.event_name == 'pull_request'"));
+  });
+
+  it('R11.3 CI runs the canary against local mode after the tests, in the same job (scripts/ci-canary.mjs)', () => {
+    const [job] = Object.values(workflow('ci.yml').jobs);
+    const steps = job!.steps!;
+    const tests = steps.findIndex((s) => s.run === 'npx vitest run');
+    const canary = steps.findIndex((s) => s.run === 'node scripts/ci-canary.mjs');
+    expect(tests).toBeGreaterThanOrEqual(0);
+    expect(canary).toBeGreaterThan(tests);
+    expect(steps[canary]!.name).toBe('Canary against local mode');
+    // A step runs only when the steps before it passed (no `if:` overriding that).
+    expect(steps[canary]).not.toHaveProperty('if');
+    // The script it runs exists and is the one test/e2e/ci-canary.test.ts proves.
+    expect(text('ci.yml')).toContain('node scripts/ci-canary.mjs');
+    expect(readFileSync(join(import.meta.dirname, '..', 'scripts', 'ci-canary.mjs'), 'utf8')).toMatch(
+      /'canary', 'run', '--endpoint'/,
+    );
   });
 
   it('R12.3 staging deploys only after the tests pass, through its OIDC role, then the canary against staging', () => {

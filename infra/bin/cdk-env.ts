@@ -1,7 +1,8 @@
 /**
  * `npm run deploy -- --env staging` / `npm run diff -- --env production`: the pinned CDK CLI for one
- * environment's stack and the account and region stacks it depends on (CDK deploys those first,
- * with its own progress output). Deploy runs `agenticai doctor` first (`--skip-doctor` skips it)
+ * environment's stack, its canary stacks in the other regions of `canaryRegions` (R11.5; CDK
+ * deploys them after the environment stack they read from), and the account and region stacks it
+ * depends on (CDK deploys those first, with its own progress output). Deploy runs `agenticai doctor` first (`--skip-doctor` skips it)
  * and ends with the API URL and the next steps. The app itself refuses missing or placeholder
  * accounts; this only narrows it to one environment.
  */
@@ -9,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resourceNames } from '../../src/naming.ts';
-import { InfraConfigError } from '../config.ts';
+import { type EnvironmentConfig, InfraConfigError } from '../config.ts';
 import { apiUrl, nextSteps } from '../deploy-steps.ts';
 import { ENVIRONMENT_NAMES, loadEnvironments } from '../environments.ts';
 
@@ -32,9 +33,9 @@ if (
 }
 // Only this environment (and its account and region stacks) needs an account id.
 const env = { ...process.env, AGENTICAI_ENVIRONMENTS: envName!, CDK_DISABLE_CLI_TELEMETRY: 'true' };
-let region: string;
+let config: EnvironmentConfig;
 try {
-  region = loadEnvironments(env)[0]!.region;
+  config = loadEnvironments(env)[0]!;
 } catch (error) {
   if (!(error instanceof InfraConfigError)) throw error;
   process.stderr.write(`invalid configuration: ${error.message}\n`);
@@ -52,7 +53,11 @@ if (command === 'deploy' && !skipDoctor) {
     process.exit(doctor.status ?? 1);
   }
 }
+const region = config.region;
 const stack = resourceNames(envName!).stack;
+const canaryStacks = (config.canaryRegions ?? [])
+  .filter((r) => r !== region)
+  .map((r) => resourceNames(envName!).canaryStack(r));
 const outputsFile = join(ROOT, 'cdk.out', `outputs-${envName}.json`);
 const result = spawnSync(
   'npx',
@@ -61,6 +66,7 @@ const result = spawnSync(
     'cdk',
     command,
     stack,
+    ...canaryStacks,
     '--no-notices',
     ...(command === 'deploy' ? ['--outputs-file', outputsFile] : []),
     ...passThrough,
@@ -69,6 +75,6 @@ const result = spawnSync(
 );
 if (result.status === 0 && command === 'deploy') {
   const outputs = existsSync(outputsFile) ? JSON.parse(readFileSync(outputsFile, 'utf8')) : {};
-  process.stdout.write(nextSteps(envName!, region!, apiUrl(outputs, stack)));
+  process.stdout.write(nextSteps(envName!, region, apiUrl(outputs, stack)));
 }
 process.exit(result.status ?? 1);

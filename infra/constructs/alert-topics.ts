@@ -37,55 +37,16 @@ export class AlertTopics extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertTopicsProps) {
     super(scope, id);
-    const account = Stack.of(this).account;
-    this.key = new Key(this, 'Key', {
-      enableKeyRotation: true,
-      removalPolicy: props.keyRemovalPolicy ?? RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-      description: `Encrypts the ${props.prefix} alert topics; usable by CloudWatch, Budgets and Cost Anomaly Detection`,
-    });
-    for (const service of ALERT_PUBLISHERS) {
-      this.key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: `AllowPublishFrom${service.split('.')[0]}`,
-          principals: [new ServicePrincipal(service)],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': account } },
-        }),
-      );
-    }
-    this.deliveryDlq = new Queue(this, 'DeliveryDlq', {
-      queueName: `${props.prefix}-alert-delivery-dlq`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const ruleId of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.deliveryDlq).acknowledge({
-        id: ruleId,
-        reason: 'This queue is itself a dead-letter queue (undeliverable alert notifications).',
-      });
-    }
+    this.key = alertKey(this, 'Key', props.prefix, props.keyRemovalPolicy);
+    this.deliveryDlq = alertDeliveryDlq(this, 'DeliveryDlq', `${props.prefix}-alert-delivery-dlq`);
     const topic = (name: string, label: string) => {
-      const t = new Topic(this, name, {
+      const t = alertTopic(this, name, {
         topicName: `${props.prefix}-${label}`,
         displayName: `AgenticAI ${props.prefix} ${label} alerts`,
-        masterKey: this.key,
-        enforceSSL: true,
+        key: this.key,
+        adminEmails: props.adminEmails,
+        deliveryDlq: this.deliveryDlq,
       });
-      t.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'AllowAlertPublishers',
-          principals: ALERT_PUBLISHERS.map((s) => new ServicePrincipal(s)),
-          actions: ['sns:Publish'],
-          resources: [t.topicArn],
-          conditions: { StringEquals: { 'aws:SourceAccount': account } },
-        }),
-      );
-      for (const email of props.adminEmails) {
-        t.addSubscription(new EmailSubscription(email, { deadLetterQueue: this.deliveryDlq }));
-      }
       if (props.notifier)
         t.addSubscription(new LambdaSubscription(props.notifier, { deadLetterQueue: this.deliveryDlq }));
       return t;
@@ -93,4 +54,75 @@ export class AlertTopics extends Construct {
     this.general = topic('GeneralTopic', 'general');
     this.critical = topic('CriticalTopic', 'critical');
   }
+}
+
+/**
+ * The customer-managed key of alert topics (rotation on): CloudWatch, Budgets and Cost Anomaly
+ * Detection of this account may use it (an AWS-managed SNS key admits no service publisher).
+ */
+export function alertKey(scope: Construct, id: string, prefix: string, removalPolicy?: RemovalPolicy) {
+  const account = Stack.of(scope).account;
+  const key = new Key(scope, id, {
+    enableKeyRotation: true,
+    removalPolicy: removalPolicy ?? RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(7),
+    description: `Encrypts the ${prefix} alert topics; usable by CloudWatch, Budgets and Cost Anomaly Detection`,
+  });
+  for (const service of ALERT_PUBLISHERS) {
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: `AllowPublishFrom${service.split('.')[0]}`,
+        principals: [new ServicePrincipal(service)],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+  }
+  return key;
+}
+
+/** Where undeliverable alert notifications are kept (14 days). */
+export function alertDeliveryDlq(scope: Construct, id: string, queueName: string) {
+  const queue = new Queue(scope, id, {
+    queueName,
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  for (const ruleId of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+    Validations.of(queue).acknowledge({
+      id: ruleId,
+      reason: 'This queue is itself a dead-letter queue (undeliverable alert notifications).',
+    });
+  }
+  return queue;
+}
+
+/** One alert topic: encrypted with `key`, TLS-only, publishable by the alert services, every email subscribed. */
+export function alertTopic(
+  scope: Construct,
+  id: string,
+  props: { topicName: string; displayName: string; key: Key; adminEmails: string[]; deliveryDlq: Queue },
+) {
+  const account = Stack.of(scope).account;
+  const t = new Topic(scope, id, {
+    topicName: props.topicName,
+    displayName: props.displayName,
+    masterKey: props.key,
+    enforceSSL: true,
+  });
+  t.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowAlertPublishers',
+      principals: ALERT_PUBLISHERS.map((s) => new ServicePrincipal(s)),
+      actions: ['sns:Publish'],
+      resources: [t.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }),
+  );
+  for (const email of props.adminEmails) {
+    t.addSubscription(new EmailSubscription(email, { deadLetterQueue: props.deliveryDlq }));
+  }
+  return t;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type ArtifactsBucketLocation, Canary, Code, Runtime, Schedule } from 'aws-cdk-lib/aws-synthetics';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
@@ -10,8 +10,6 @@ import { retainProviderLogs } from './artifact-bucket.ts';
 
 /** Newest Node.js script runtime aws-cdk-lib offers (syn-nodejs-3.x is the multi-checks blueprint, not scripts). */
 export const CANARY_RUNTIME = Runtime.SYNTHETICS_NODEJS_PUPPETEER_13_0;
-/** R11.1. */
-export const CANARY_INTERVAL_MINUTES = 5;
 /** Run artifacts (logs, HAR) are kept this long; failed and successful runs alike. */
 export const CANARY_ARTIFACT_RETENTION_DAYS = 30;
 
@@ -20,7 +18,13 @@ export interface HealthCanaryProps {
   readonly name: string;
   /** The API's base URL. */
   readonly endpoint: string;
-  readonly keySecret: ISecret;
+  /** Minutes between runs (`canaryIntervalMinutes`; R11.1: 5 in production). */
+  readonly intervalMinutes: number;
+  /**
+   * The canary key secret: its full ARN (the only secret the role may read) and its region, the
+   * environment's main region, which a canary in another region reads it from (R11.5).
+   */
+  readonly keySecret: { readonly secretArn: string; readonly region: string };
   readonly stepBudgetMs: number;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -41,9 +45,9 @@ function bundledScript(): string {
 }
 
 /**
- * The health-check canary (R11): the same script as `agenticai canary run`, every 5 minutes, with
- * its key read from the canary secret on every run and its artifacts in an encrypted, TLS-only
- * bucket that expires them.
+ * The health-check canary (R11): the same script as `agenticai canary run`, every
+ * `intervalMinutes`, with its key read from the canary secret (in the main region, wherever the
+ * canary runs) on every run and its artifacts in an encrypted, TLS-only bucket that expires them.
  */
 export class HealthCanary extends Construct {
   readonly canary: Canary;
@@ -76,11 +80,12 @@ export class HealthCanary extends Construct {
     this.canary = new Canary(this, 'Canary', {
       canaryName: props.name,
       runtime: CANARY_RUNTIME,
-      schedule: Schedule.rate(Duration.minutes(CANARY_INTERVAL_MINUTES)),
+      schedule: Schedule.rate(Duration.minutes(props.intervalMinutes)),
       test: { code: Code.fromInline(bundledScript()), handler: 'index.handler' },
       environmentVariables: {
         CANARY_ENDPOINT: props.endpoint,
         CANARY_KEY_SECRET_ID: props.keySecret.secretArn,
+        CANARY_KEY_SECRET_REGION: props.keySecret.region,
         CANARY_STEP_BUDGET_MS: String(props.stepBudgetMs),
       },
       artifactsBucketLocation: { bucket: this.artifacts } satisfies ArtifactsBucketLocation,
@@ -89,7 +94,13 @@ export class HealthCanary extends Construct {
       timeout: Duration.minutes(1),
       provisionedResourceCleanup: true,
     });
-    props.keySecret.grantRead(this.canary.role);
+    // GetSecretValue only (what the script calls), on the one secret's full ARN.
+    this.canary.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.keySecret.secretArn],
+      }),
+    );
     this.acknowledgeRole();
   }
 

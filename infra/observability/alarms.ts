@@ -17,6 +17,7 @@ import {
   renderAlarm,
   type Scope,
   SYSTEM_HEALTH,
+  specFor,
 } from '../../src/observability/alarm-catalog.ts';
 import type { MetricFactory } from './metric-factory.ts';
 import { type AlertChannels, notify, topicFor } from './topics.ts';
@@ -76,7 +77,7 @@ export function catalogAlarm(
   const alarm = new Alarm(scope, `${spec.id}-${target.resource}`, {
     alarmName: rendered.alarmName,
     alarmDescription: rendered.description,
-    metric: props.metrics.forAlarm(spec, { ...target.values, env: props.envName }),
+    metric: props.metrics.forAlarm(specFor(spec, target), { ...target.values, env: props.envName }),
     threshold: rendered.threshold,
     evaluationPeriods: spec.evaluationPeriods,
     datapointsToAlarm: spec.datapointsToAlarm,

@@ -29,7 +29,11 @@ export interface MonitoringDashboardProps {
   readonly functions: readonly DashboardFunction[];
   readonly api: { readonly name: string; readonly stage: string };
   readonly tables: readonly { readonly label: string; readonly tableName: string }[];
-  readonly queues: readonly { readonly label: string; readonly queueName: string }[];
+  readonly queues: readonly {
+    readonly label: string;
+    readonly queueName: string;
+    readonly region?: string;
+  }[];
   readonly waf?: {
     readonly webAclName: string;
     readonly region: string;
@@ -165,13 +169,15 @@ export function createDashboard(scope: Construct, props: MonitoringDashboardProp
     new GraphWidget({
       title: 'Queues and DLQs: depth (5 min)',
       period: five,
-      left: props.queues.map((q) => m.sqs(q.queueName, 'ApproximateNumberOfMessagesVisible', q.label)),
+      left: props.queues.map((q) =>
+        m.sqs(q.queueName, 'ApproximateNumberOfMessagesVisible', q.label, q.region),
+      ),
       width: 12,
     }),
     new GraphWidget({
       title: 'Queues and DLQs: age of oldest message, s (5 min)',
       period: five,
-      left: props.queues.map((q) => m.sqs(q.queueName, 'ApproximateAgeOfOldestMessage', q.label)),
+      left: props.queues.map((q) => m.sqs(q.queueName, 'ApproximateAgeOfOldestMessage', q.label, q.region)),
       width: 12,
     }),
   );

@@ -87,8 +87,10 @@ export class MetricFactory {
     });
   }
 
-  sqs(queueName: string, metricName: string, label: string) {
+  /** `region`: a queue of another region (a dashboard reads any region's metrics). */
+  sqs(queueName: string, metricName: string, label: string, region?: string) {
     return new Metric({
+      region,
       namespace: 'AWS/SQS',
       metricName,
       statistic: 'Maximum',

@@ -40,7 +40,15 @@ export interface MonitoringProps {
   readonly api: { readonly name: string; readonly stage: string };
   readonly tables: readonly { readonly label: string; readonly tableName: string }[];
   readonly queues: readonly { readonly label: string; readonly queueName: string }[];
-  readonly deadLetterQueues: readonly { readonly label: string; readonly queueName: string }[];
+  /**
+   * `region`: a queue of another region (a canary stack's alert delivery DLQ, R11.5): drawn here,
+   * its alarm is in its own stack (an alarm watches its own region only).
+   */
+  readonly deadLetterQueues: readonly {
+    readonly label: string;
+    readonly queueName: string;
+    readonly region?: string;
+  }[];
   /** The web ACL in front of the API, for its alarm and widgets. @default no WAF alarm or widgets */
   readonly waf?: {
     readonly webAclName: string;
@@ -53,11 +61,29 @@ export interface MonitoringProps {
    * @default email only
    */
   readonly notifier?: { readonly handler: IFunction; readonly function: LambdaFunction };
-  /** Synthetics canaries (R11): an alarm and dashboard widgets each. @default none */
-  readonly canaries?: readonly { readonly name: string; readonly region: string }[];
+  /**
+   * Synthetics canaries (R11), every region's (R11.5): dashboard widgets each; an alarm each for
+   * those in this stack's region (an alarm watches metrics of its own region only: the other
+   * regions' canary stacks hold theirs). @default none
+   */
+  readonly canaries?: readonly CanaryRef[];
   /** Where the runbook lives; alarm descriptions link to its sections. @default RUNBOOK_URL */
   readonly runbookUrl?: string;
 }
+
+/** One health-check canary: its name, its region, and its interval (its alarm's period). */
+export interface CanaryRef {
+  readonly name: string;
+  readonly region: string;
+  readonly intervalMinutes: number;
+}
+
+/** The catalog target of a canary's alarm: one per region (`canary-failed-<region>`), one run per period. */
+export const canaryTarget = (c: CanaryRef): AlarmTarget => ({
+  resource: c.region,
+  values: { canary: c.name },
+  periodSeconds: c.intervalMinutes * 60,
+});
 
 /**
  * Alerting and observability for one environment, split the way cdk-monitoring-constructs splits
@@ -103,12 +129,14 @@ export class Monitoring extends Construct {
       scheduled: props.functions.filter((f) => f.scheduled).map(fnTarget),
       api: [{ resource: 'api', values: { api: props.api.name, stage: props.api.stage } }],
       table: props.tables.map((t) => ({ resource: t.label, values: { table: t.tableName } })),
-      dlq: deadLetterQueues.map((q) => ({ resource: q.label, values: { queue: q.queueName } })),
+      dlq: deadLetterQueues
+        .filter((q) => !('region' in q) || q.region === undefined || q.region === Stack.of(this).region)
+        .map((q) => ({ resource: q.label, values: { queue: q.queueName } })),
       waf: props.waf
         ? [{ resource: 'waf', values: { webAcl: props.waf.webAclName, region: props.waf.region } }]
         : [],
       environment: [{ resource: props.envName, values: {} }],
-      canary: (props.canaries ?? []).map((c) => ({ resource: c.region, values: { canary: c.name } })),
+      canary: (props.canaries ?? []).filter((c) => c.region === Stack.of(this).region).map(canaryTarget),
     };
     const metrics = new MetricFactory(props.envName);
     const { alarms, systemHealth } = createCatalogAlarms(this, {
@@ -156,32 +184,37 @@ export class Monitoring extends Construct {
   }
 }
 
-/** R11.4: each canary's success rate and duration, overall and per step, by region. */
-function canaryWidgets(canaries: readonly { name: string; region: string }[]) {
+/**
+ * R11.4, R11.5: each canary's success rate and duration, overall and per step, by region (a
+ * dashboard reads metrics of any region). The period is the slowest canary's interval, so every
+ * point holds a run.
+ */
+function canaryWidgets(canaries: readonly CanaryRef[]) {
+  const period = Duration.minutes(Math.max(...canaries.map((c) => c.intervalMinutes)));
   const metric = (name: string, region: string, metricName: string, extra: Record<string, string> = {}) =>
     new Metric({
       namespace: 'CloudWatchSynthetics',
       metricName,
       dimensionsMap: { CanaryName: name, ...extra },
       statistic: 'Average',
-      period: Duration.minutes(5),
+      period,
       region,
       label: Object.values(extra)[0] ? `${region} ${Object.values(extra)[0]}` : region,
     });
   return [
     new GraphWidget({
-      title: 'Canary SuccessPercent',
+      title: 'Canary SuccessPercent by region',
       width: 8,
       left: canaries.map((c) => metric(c.name, c.region, 'SuccessPercent')),
       leftYAxis: { min: 0, max: 100 },
     }),
     new GraphWidget({
-      title: 'Canary Duration (ms)',
+      title: 'Canary Duration by region (ms)',
       width: 8,
       left: canaries.map((c) => metric(c.name, c.region, 'Duration')),
     }),
     new GraphWidget({
-      title: 'Canary step Duration (ms)',
+      title: 'Canary step Duration by region (ms)',
       width: 8,
       left: canaries.flatMap((c) =>
         CANARY_STEPS.map((step) => metric(c.name, c.region, 'Duration', { StepName: step })),

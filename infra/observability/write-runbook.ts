@@ -16,14 +16,20 @@ export function generateRunbook(): string {
     for (const key of Object.keys(process.env)) if (key.startsWith('AGENTICAI_')) delete process.env[key];
     process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:bundling-stacks': [] });
     const environments = loadEnvironments(process.env, { offline: true });
-    const { app } = buildApp(environments);
+    const { app, canaries } = buildApp(environments);
     const monitors = app.node.findAll().filter((c): c is Monitoring => c instanceof Monitoring);
     return renderRunbook(
       environments.map((config) => ({
         config,
-        alarms: monitors
-          .filter((m) => m.envName === config.name)
-          .flatMap((m) => m.alarms.map((a) => a.rendered)),
+        alarms: [
+          ...monitors
+            .filter((m) => m.envName === config.name)
+            .flatMap((m) => m.alarms.map((a) => a.rendered)),
+          // R11.5: the alarms of the environment's canary stacks in its other regions.
+          ...canaries
+            .filter((c) => c.envName === config.name)
+            .flatMap((c) => [c.alarm.rendered, c.deliveryDlqAlarm.rendered]),
+        ],
       })),
       readdirSync(SECTIONS_DIR)
         .filter((f) => f.endsWith('.md'))

@@ -1,4 +1,5 @@
 import {
+  ArnFormat,
   type CfnElement,
   CfnOutput,
   Duration,
@@ -11,7 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -55,8 +56,10 @@ export class AgenticAiStack extends Stack {
   readonly deployments: GradualDeployments;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
-    super(scope, id, props);
     const { config } = props;
+    // R11.5: the other regions' canary stacks read the API URL, the canary key's ARN and the
+    // notifier's alias from this stack (CDK writes them to SSM parameters in those regions).
+    super(scope, id, { ...props, crossRegionReferences: extraCanaryRegions(config).length > 0 });
     const names = resourceNames(config.name);
     const stateful = config.retainData ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
     Tags.of(this).add('Application', 'AgenticAI');
@@ -205,13 +208,19 @@ export class AgenticAiStack extends Stack {
     // What the canary calls, and what `agenticai canary run --env` reads (the custom domain maps the stage at its root).
     this.apiUrl = config.customDomain ? `https://${config.customDomain.domainName}/` : restApi.api.url;
     new CfnOutput(this, names.apiUrlOutput, { value: this.apiUrl, description: "The API's base URL" });
-    // R11: the same script as `agenticai canary run`, in this stack's region (R11.5's other regions: not yet).
+    // R11: the same script as `agenticai canary run`, in this stack's region; R11.5's other
+    // regions each have a CanaryRegionStack.
     this.healthCanary = new HealthCanary(this, 'HealthCanary', {
       name: names.canary,
       endpoint: this.apiUrl,
-      keySecret: this.canaryKeySecret,
+      intervalMinutes: config.canaryIntervalMinutes,
+      keySecret: { secretArn: this.canaryKeySecret.secretArn, region: this.region },
       stepBudgetMs: DEFAULT_CANARY_STEP_BUDGET_MS,
       removalPolicy: stateful,
+    });
+    new CfnOutput(this, names.canaryRegionsOutput, {
+      value: config.canaryRegions!.join(','),
+      description: `Regions with a health-check canary (${config.region}'s here, the others in ${names.canaryStack('<region>')})`,
     });
     this.firewall = new ApiFirewall(this, 'Firewall', {
       name: names.stack,
@@ -276,6 +285,20 @@ export class AgenticAiStack extends Stack {
       Validations.of(this.notifierFunction).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
 
+    // The other regions' canary topics invoke the notifier (SNS to Lambda across regions). The
+    // topic ARN is built from its name, so this stack does not depend on those stacks.
+    for (const region of extraCanaryRegions(config)) {
+      this.notifierFunction.alias.addPermission(`InvokeFromCanaryTopic-${region}`, {
+        principal: new ServicePrincipal('sns.amazonaws.com'),
+        sourceArn: this.formatArn({
+          service: 'sns',
+          region,
+          resource: names.canaryTopic(region),
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      });
+    }
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       envName: config.name,
       adminEmails: config.adminEmails,
@@ -297,7 +320,12 @@ export class AgenticAiStack extends Stack {
         scheduled: 'scheduled' in rest,
       })),
       api: { name: names.stack, stage: 'v1' },
-      canaries: [{ name: this.healthCanary.canary.canaryName, region: this.region }],
+      // Every region's canary on the dashboard; the alarm here is this region's (the others' are in their stacks).
+      canaries: config.canaryRegions!.map((region) => ({
+        name: region === this.region ? this.healthCanary.canary.canaryName : names.canary,
+        region,
+        intervalMinutes: config.canaryIntervalMinutes,
+      })),
       waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
       tables: [
         { label: 'data', tableName: dataTableName },
@@ -308,6 +336,11 @@ export class AgenticAiStack extends Stack {
         ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
         { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
         { label: 'notifier-dlq', queueName: notifierDlq.queueName },
+        ...extraCanaryRegions(config).map((region) => ({
+          label: `canary-${region}-alert-delivery-dlq`,
+          queueName: names.canaryDeliveryDlq(region),
+          region,
+        })),
       ],
     });
 
@@ -417,6 +450,11 @@ export class AgenticAiStack extends Stack {
       });
     }
   }
+}
+
+/** R11.5: the canary regions other than the environment's own (each a CanaryRegionStack). */
+export function extraCanaryRegions(config: EnvironmentConfig): string[] {
+  return (config.canaryRegions ?? [config.region]).filter((r) => r !== config.region);
 }
 
 /**

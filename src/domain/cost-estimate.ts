@@ -70,16 +70,34 @@ function alarmMetricCount(alarm: Resource): number {
   return metrics ? metrics.filter((m) => m.MetricStat).length : 1;
 }
 
-function canaryRunsPerMonth(canary: Resource): number {
+/** Minutes between a canary's runs, from its `rate(…)` schedule. */
+function canaryIntervalMinutes(canary: Resource): number | undefined {
   const expression = String(canary.Properties?.Schedule?.Expression ?? '');
   const rate = /^rate\((\d+) (minute|minutes|hour|hours)\)$/.exec(expression);
-  if (!rate) return 0;
-  const minutes = Number(rate[1]) * (rate[2]!.startsWith('hour') ? 60 : 1);
-  return Math.round((30 * 24 * 60) / minutes);
+  if (!rate) return undefined;
+  return Number(rate[1]) * (rate[2]!.startsWith('hour') ? 60 : 1);
+}
+
+function canaryRunsPerMonth(canary: Resource): number {
+  const minutes = canaryIntervalMinutes(canary);
+  return minutes ? Math.round((30 * 24 * 60) / minutes) : 0;
+}
+
+/** "run (2 regions × 8640 per month, every 5 min)": one canary per region (R11.5), at its interval. */
+function canaryUnit(canaries: Resource[]): string {
+  const intervals = [...new Set(canaries.map(canaryIntervalMinutes))];
+  if (canaries.length === 0 || intervals.length !== 1 || intervals[0] === undefined) return 'run';
+  const regions = `${canaries.length} region${canaries.length === 1 ? '' : 's'}`;
+  return `run (${regions} × ${canaryRunsPerMonth(canaries[0]!)} per month, every ${intervals[0]} min)`;
 }
 
 export function estimate(templates: Template[], inputs: EstimateInputs) {
-  const all: Template = { Resources: Object.assign({}, ...templates.map((t) => t.Resources)) };
+  // Keyed by template too: stacks reuse logical ids (every canary stack's canary is `HealthCanary…`).
+  const all: Template = {
+    Resources: Object.fromEntries(
+      templates.flatMap((t, i) => Object.entries(t.Resources).map(([id, r]) => [`${i}/${id}`, r])),
+    ),
+  };
   const fixed: LineItem[] = [];
   const add = (item: string, quantity: number, unit: string, unitPrice: number) =>
     fixed.push({ item, quantity, unit, unitPrice, monthly: round(quantity * unitPrice) });
@@ -111,10 +129,11 @@ export function estimate(templates: Template[], inputs: EstimateInputs) {
     'dashboard-month',
     PRICES.dashboardMonth,
   );
+  const canaries = ofType(all, 'AWS::Synthetics::Canary');
   add(
     'Synthetics canary runs',
-    ofType(all, 'AWS::Synthetics::Canary').reduce((n, c) => n + canaryRunsPerMonth(c), 0),
-    'run',
+    canaries.reduce((n, c) => n + canaryRunsPerMonth(c), 0),
+    canaryUnit(canaries),
     PRICES.canaryRun,
   );
   add('KMS customer-managed keys', ofType(all, 'AWS::KMS::Key').length, 'key-month', PRICES.kmsKeyMonth);

@@ -55,7 +55,8 @@ export interface AlarmSpec {
   readonly paging: 'direct' | 'composite';
   readonly scope: Scope;
   readonly metric: AlarmMetric;
-  readonly periodSeconds: 60 | 300;
+  /** 60 or 300; a target may bind another (`AlarmTarget.periodSeconds`). */
+  readonly periodSeconds: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
   readonly threshold: Threshold;
@@ -515,7 +516,8 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
       statistic: 'Average',
       dimensions: { CanaryName: '{canary}' },
     },
-    // One run per 5-minute period: two breaching periods are two consecutive failed runs.
+    // One run per period (each canary's target binds its interval as the period): two breaching
+    // periods are two consecutive failed runs.
     evaluationPeriods: 2,
     threshold: 100,
     unit: 'percent',
@@ -527,7 +529,7 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
       'The health-check canary {canary} (GET /health, create a canary project, read it back) succeeded on less than {threshold} of its runs {window}: the API is down, slow or refusing the canary key.',
     runbook: {
       meaning:
-        'Runs every 5 minutes; each run fails naming its step (health, create-project, read-project) and the reason in its log (`canary_result`).',
+        'Runs every `canaryIntervalMinutes` (5 in production), in each region of `canaryRegions`, one alarm per region named after it; each run fails naming its step (health, create-project, read-project) and the reason in its log (`canary_result`).',
       checks: [
         'Run the same check from a terminal: `npx agenticai --env <env> canary run` names the failing step and reason.',
         "The canary's run logs and screenshots: CloudWatch Synthetics, canary {canary}.",
@@ -588,6 +590,16 @@ export interface AlarmTarget {
   values: Record<string, string>;
   /** The function's timeout, for thresholds given as a share of it. */
   timeoutSeconds?: number;
+  /**
+   * The period for this resource instead of the spec's: a canary's is its interval (one run per
+   * period, so 2 periods stay 2 consecutive runs whatever `canaryIntervalMinutes` is).
+   */
+  periodSeconds?: number;
+}
+
+/** The spec as bound to one target (its own period, if it has one). */
+export function specFor(spec: AlarmSpec, target: Pick<AlarmTarget, 'periodSeconds'>): AlarmSpec {
+  return target.periodSeconds === undefined ? spec : { ...spec, periodSeconds: target.periodSeconds };
 }
 
 /** The numeric threshold for one resource. */
@@ -654,6 +666,7 @@ export function renderAlarm(
   target: AlarmTarget,
   opts: { env: string; runbookUrl?: string },
 ): RenderedAlarm {
+  spec = specFor(spec, target);
   const threshold = thresholdFor(spec, target);
   const values = {
     ...target.values,

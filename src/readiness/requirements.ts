@@ -513,8 +513,12 @@ export const REQUIREMENT_GROUPS = [
       {
         id: 'R11.1',
         title: 'Synthetics canary every 5 minutes',
-        summary: 'A CloudWatch Synthetics canary calls the authenticated `/health` endpoint every 5 minutes.',
+        summary:
+          'A CloudWatch Synthetics canary calls the authenticated `/health` endpoint every 5 minutes in production (`canaryIntervalMinutes`: staging 15, dev 60 by default, the cheaper options in docs/DEPLOYMENT.md); CI runs the same script against local mode after the tests.',
         where: [
+          'infra/environments.ts (`canaryDefaults`)',
+          'scripts/ci-canary.mjs (CI: the canary against local mode)',
+          '.github/workflows/ci.yml',
           'infra/constructs/health-canary.ts (`HealthCanary`, runtime syn-nodejs-puppeteer-13.0, artifacts bucket)',
           'src/canary/synthetics-handler.ts (the script of `agenticai canary run`)',
           'infra/stacks/agenticai-stack.ts (`HealthCanary`, secret `CanaryApiKey`, output `ApiUrl`)',
@@ -524,7 +528,7 @@ export const REQUIREMENT_GROUPS = [
         id: 'R11.2',
         title: 'Two consecutive failures → alert',
         summary:
-          'The catalog alarm `canary-failed`: SuccessPercent below 100 in 2 consecutive 5-minute periods (one run each), missing data breaching, on the critical topic.',
+          "The catalog alarm `canary-failed`, one per canary region: SuccessPercent below 100 in 2 consecutive periods of the canary's interval (one run each), missing data breaching, on the critical topic of its region.",
         where: ['src/observability/alarm-catalog.ts (`canary-failed`)', 'docs/RUNBOOK.md'],
       },
       {
@@ -553,10 +557,14 @@ export const REQUIREMENT_GROUPS = [
       {
         id: 'R11.5',
         title: 'From more than one region',
-        summary: 'Canaries in every region of `canaryRegions`.',
-        where: ['infra/config.ts (`canaryRegions`)', 'infra/constructs/health-canary.ts'],
-        notBuilt:
-          "one canary, in the environment stack's region; `canaryRegions` is not yet read (a stack per extra region with its own alert topic is remaining).",
+        summary:
+          'A canary in every region of `canaryRegions` (production default: its region and a neighbour in the same geography): the main one in the environment stack, each other one in `agenticai-<env>-canary-<region>` with its own alarm and critical topic (emails and the Slack notifier subscribed), reading the canary key from the main region.',
+        where: [
+          'infra/config.ts (`canaryRegions`), infra/environments.ts (`canaryDefaults`, `secondCanaryRegion`)',
+          'infra/stacks/canary-region-stack.ts (`CanaryRegionStack`)',
+          'infra/app.ts (one stack per extra region, after the environment stack)',
+          'docs/ARCHITECTURE.md ("Canaries in several regions")',
+        ],
       },
     ],
   },

@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
@@ -52,6 +54,41 @@ describe('agenticai cost estimate (prices the synthesized template)', () => {
     expect(await runCli(['cost', 'estimate', '--template-dir', fixtures])).toBe(0);
     expect(output.stdout).toContain('Synthetics canary runs');
     expect(output.stdout).toMatch(/% of the \$40 budget/);
+  });
+
+  it('R11.5 R11.1 canary runs per month = regions × runs at the interval, the other regions read from their canary stacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agenticai-cost-'));
+    try {
+      cpSync(fixtures, dir, { recursive: true });
+      // The second region's stack reuses the canary's logical id: it still counts once more.
+      const canary = {
+        Type: 'AWS::Synthetics::Canary',
+        Properties: { Schedule: { Expression: 'rate(5 minutes)' } },
+      };
+      writeFileSync(
+        join(dir, 'agenticai-production-canary-us-west-2.template.json'),
+        JSON.stringify({ Resources: { C1: canary } }),
+      );
+      // Another environment's canary stack is not this estimate's.
+      writeFileSync(
+        join(dir, 'agenticai-staging-canary-us-west-2.template.json'),
+        JSON.stringify({ Resources: { C1: canary } }),
+      );
+      expect(await runCli(['cost', 'estimate', '--template-dir', dir, '--json'])).toBe(0);
+      const item = JSON.parse(stdout).fixed.find(
+        (i: { item: string }) => i.item === 'Synthetics canary runs',
+      );
+      // 2 regions × 30 days × 288 runs a day × $0.0012.
+      expect(item).toEqual({
+        item: 'Synthetics canary runs',
+        quantity: 2 * 8640,
+        unit: 'run (2 regions × 8640 per month, every 5 min)',
+        unitPrice: 0.0012,
+        monthly: 20.74,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without synthesized templates: a clear message and exit 1', async () => {

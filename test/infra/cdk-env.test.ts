@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiUrl, nextSteps } from '../../infra/deploy-steps.ts';
 import { ROOT } from '../support/server-process.ts';
@@ -101,6 +104,34 @@ describe('npm run deploy runs the doctor first', () => {
     expect(text).toContain('npx agenticai --env staging --region eu-west-1 keys create --name first-client');
     expect(text).toContain('npx agenticai --env staging --region eu-west-1 alarms test');
     expect(text).toMatch(/keys create --name canary --canary --store-secret agenticai\/\w+\/canary-api-key/);
+  });
+});
+
+describe('npm run diff/deploy selects the canary stacks of the other regions', () => {
+  it('R11.5 passes the environment stack and each agenticai-<env>-canary-<region> stack to cdk', () => {
+    // A stand-in `npx` on PATH records what the wrapper asks CDK to do.
+    const bin = mkdtempSync(join(tmpdir(), 'agenticai-fake-npx-'));
+    try {
+      writeFileSync(join(bin, 'npx'), '#!/bin/sh\necho "npx $*"\n', { mode: 0o755 });
+      const res = run(['diff', '--env', 'production'], {
+        AGENTICAI_ACCOUNT_PRODUCTION: '123456789012',
+        AGENTICAI_ADMIN_EMAILS: 'oncall@acme-corp.com',
+        AGENTICAI_REGION: 'eu-west-1',
+        PATH: `${bin}:${process.env.PATH}`,
+      });
+      expect(res.status).toBe(0);
+      expect(res.stdout).toMatch(
+        /^npx --no-install cdk diff agenticai-production agenticai-production-canary-eu-central-1 --no-notices$/m,
+      );
+      const staging = run(['diff', '--env', 'staging'], {
+        AGENTICAI_ACCOUNT_STAGING: '123456789012',
+        AGENTICAI_ADMIN_EMAILS: 'oncall@acme-corp.com',
+        PATH: `${bin}:${process.env.PATH}`,
+      });
+      expect(staging.stdout).toMatch(/^npx --no-install cdk diff agenticai-staging --no-notices$/m);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 

@@ -50,6 +50,14 @@ describe('docs/DEPLOYMENT.md scenarios synthesize as documented (issue 11)', () 
       stack('agenticai-dev', 'agenticai-dev', '111111111111', 'us-east-1', env),
       stack('agenticai-staging', 'agenticai-staging', '111111111111', 'us-east-1', [...env]),
       stack('agenticai-production', 'agenticai-production', '111111111111', 'us-east-1', [...env]),
+      // R11.5: production's second canary region, after the stack it reads from.
+      stack(
+        'agenticai-production-canary-us-west-2',
+        'agenticai-production-canary-us-west-2',
+        '111111111111',
+        'us-west-2',
+        ['agenticai-production'],
+      ),
     ]);
   }, 120_000);
 
@@ -64,6 +72,17 @@ describe('docs/DEPLOYMENT.md scenarios synthesize as documented (issue 11)', () 
           `agenticai-account-${account}`,
           `agenticai-region-${account}-us-east-1`,
         ]),
+        ...(name === 'production'
+          ? [
+              stack(
+                'agenticai-production-canary-us-west-2',
+                'agenticai-production-canary-us-west-2',
+                account,
+                'us-west-2',
+                ['agenticai-production'],
+              ),
+            ]
+          : []),
       ]),
     );
   }, 120_000);

@@ -57,13 +57,14 @@ describe('CDK app', () => {
       'agenticai-account',
       'agenticai-dev',
       'agenticai-production',
+      'agenticai-production-canary-us-west-2',
       'agenticai-region-us-east-1',
       'agenticai-staging',
     ]);
   });
 
   it('no construct carries a warning or error annotation (the validator and CDK have nothing to report)', () => {
-    for (const stack of [...built.accounts, ...built.regions, ...built.stacks]) {
+    for (const stack of [...built.accounts, ...built.regions, ...built.stacks, ...built.canaries]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.anyValue())).toEqual([]);
       expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
@@ -146,6 +147,14 @@ describe('CDK app', () => {
         region: 'us-east-1',
         dependencies: ['agenticai-account', 'agenticai-region-us-east-1'],
       })),
+      // R11.5: production's second canary region, after the environment stack it reads from.
+      {
+        id: 'agenticai-production-canary-us-west-2',
+        stackName: 'agenticai-production-canary-us-west-2',
+        account: '111111111111',
+        region: 'us-west-2',
+        dependencies: ['agenticai-production'],
+      },
     ]);
   });
 });

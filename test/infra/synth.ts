@@ -38,7 +38,7 @@ export function synthesizeFromEnv(env: Record<string, string>, opts: { bundle?: 
   } catch (error) {
     synthError = error;
   }
-  const all = [...built.accounts, ...built.regions, ...built.stacks, ...built.cicd];
+  const all = [...built.accounts, ...built.regions, ...built.stacks, ...built.canaries, ...built.cicd];
   const templates: Record<string, Template> = {};
   for (const stack of all) templates[stack.artifactId] = Template.fromStack(stack);
   const read = (file: string) => JSON.parse(readFileSync(join(outdir, file), 'utf8'));

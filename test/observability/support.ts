@@ -38,7 +38,7 @@ function build(overrides: Partial<MonitoringProps> = {}) {
       scheduled: label === 'sweeper',
     })),
     api: { name: 'agenticai-production', stage: 'v1' },
-    canaries: [{ name: 'agenticai-production', region: 'us-east-1' }],
+    canaries: [{ name: 'agenticai-production', region: 'eu-west-1', intervalMinutes: 5 }],
     tables: [
       { label: 'data', tableName: 'agenticai-production-data' },
       { label: 'counters', tableName: 'agenticai-production-counters' },

@@ -76,10 +76,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(assemblyDir, { recursive: true, force: true }));
 
 describe('template checks on the synthesized production template', () => {
-  it('the production set holds its own stack and the shared account and region stacks, not the other environments', () => {
+  it('the production set holds its own stacks (incl. R11.5 its second canary region) and the shared account and region stacks, not the other environments', () => {
     expect(production.stacks.map((s) => s.stackName)).toEqual([
       'agenticai-account',
       'agenticai-production',
+      'agenticai-production-canary-us-west-2',
       'agenticai-region',
     ]);
   });
@@ -288,6 +289,7 @@ describe('an app split into several stacks per environment', () => {
     expect(set.stacks.map((s) => s.stackName)).toEqual([
       'agenticai-account',
       'agenticai-production',
+      'agenticai-production-canary-us-west-2',
       'agenticai-region',
       'agenticai-production-edge',
     ]);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { awsClientConfig, costSources } from '../../composition/admin.ts';
@@ -156,6 +156,14 @@ export function registerCostEstimate(cost: Command) {
       const env = globals.env && globals.env !== 'local' ? globals.env : 'production';
       const stackTemplate = await readTemplate(opts.templateDir, resourceNames(env).stack);
       const account = await readTemplate(opts.templateDir, accountNames.accountStack);
+      // R11.5: the environment's canaries in its other regions, one stack each.
+      const canaryPrefix = resourceNames(env).canaryStack('');
+      const canaryStacks = (await readdir(opts.templateDir))
+        .filter((f) => f.startsWith(canaryPrefix) && f.endsWith('.template.json'))
+        .sort();
+      const canaryTemplates = await Promise.all(
+        canaryStacks.map((f) => readTemplate(opts.templateDir, f.slice(0, -'.template.json'.length))),
+      );
       const resources = Object.values(stackTemplate.Resources);
       const api = resources.find(
         (r) =>
@@ -164,7 +172,7 @@ export function registerCostEstimate(cost: Command) {
       );
       const budget = Object.values(account.Resources).find((r) => r.Type === 'AWS::Budgets::Budget')
         ?.Properties?.Budget?.BudgetLimit?.Amount;
-      const result = estimate([stackTemplate, account], {
+      const result = estimate([stackTemplate, account, ...canaryTemplates], {
         ...MEASURED,
         requestsPerMonth: opts.requestsPerMonth,
         apiMemoryMb: api?.Properties?.MemorySize,

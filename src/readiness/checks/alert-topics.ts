@@ -17,12 +17,21 @@ export const alertTopics: TemplateCheck = {
     const critical = topic('critical');
     if (!general || !critical)
       return fail(`missing topic ${resourceNames(set.env).topic(general ? 'critical' : 'general')}`);
+    // An alarm notifies only topics of its region: one in a canary region's stack (R11.5) reaches
+    // that stack's own critical topic.
+    const regional = resourcesOf(set, 'AWS::SNS::Topic').filter((t) =>
+      String(t.props.TopicName).startsWith(`${resourceNames(set.env).prefix}-canary-`),
+    );
     const misrouted = resourcesOf(set, 'AWS::CloudWatch::Alarm')
       .filter((a) => String(a.props.AlarmName).startsWith(resourceNames(set.env).alarmPrefix))
       .filter((a) => {
         const severity = text(a.props.AlarmDescription).match(/^\[(warning|critical)\]/)?.[1];
-        const wanted = severity === 'critical' ? critical.logicalId : general.logicalId;
-        return !topicsReached(set, a).includes(wanted);
+        const kind = severity === 'critical' ? 'critical' : 'general';
+        const own = regional.find(
+          (t) => t.stack === a.stack && String(t.props.TopicName).endsWith(`-${kind}`),
+        );
+        const wanted = a.stack === critical.stack ? (kind === 'critical' ? critical : general) : own;
+        return !wanted || !topicsReached(set, a).includes(wanted.logicalId);
       });
     return misrouted.length > 0
       ? fail(`alarms on the wrong topic: ${misrouted.map((a) => a.props.AlarmName).join(', ')}`)

@@ -14,7 +14,7 @@ import { alertTopics } from './alert-topics.ts';
 import { artifactVersioning } from './artifact-versioning.ts';
 import { budget } from './budget.ts';
 import { budgetActual80, budgetActual100 } from './budget-notifications.ts';
-import { canaryAlarm, canarySchedule } from './canary.ts';
+import { canaryAlarm, canaryRegions, canarySchedule } from './canary.ts';
 import { costAnomaly } from './cost-anomaly.ts';
 import {
   dashboardApi,
@@ -86,6 +86,7 @@ export const TEMPLATE_CHECKS: readonly TemplateCheck[] = [
   canarySchedule,
   canaryAlarm,
   gradualDeployments,
+  canaryRegions,
   xrayTracing,
   managedSecrets,
   alertTopics,
