@@ -1,83 +1,95 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { resourceNames } from './naming.ts';
 
 /**
  * One typed configuration for the runtime (local server, Lambda, CLI), read from environment
  * variables. Every variable has a default that makes `npm start` work with nothing set.
  */
-const booleanVar = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+// zod/mini (see domain/validation.ts, which the kernel may not import) with English messages.
+z.config(en());
+
+const booleanVar = z.pipe(
+  z.enum(['true', 'false', '1', '0']),
+  z.transform((v) => v === 'true' || v === '1'),
+);
 
 /** A canary step slower than this fails (R11.4); the deployed canary uses the same default. */
 export const DEFAULT_CANARY_STEP_BUDGET_MS = 5000;
 
 const EnvSchema = z.object({
-  AGENTICAI_ENV: z.enum(['local', 'dev', 'staging', 'production']).default('local'),
+  AGENTICAI_ENV: z._default(z.enum(['local', 'dev', 'staging', 'production']), 'local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
-  AGENTICAI_MODE: z.enum(['local', 'aws']).default('local'),
+  AGENTICAI_MODE: z._default(z.enum(['local', 'aws']), 'local'),
   /** An IP address or a host name (letters, digits, dots, hyphens); it must resolve to this machine. */
-  HOST: z
-    .string()
-    .regex(
-      /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/,
-      'must be an IP address or a host name',
-    )
-    .default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  AGENTICAI_DATA_DIR: z.string().min(1).default('.agenticai'),
-  DATA_TABLE_NAME: z.string().min(3).max(255).optional(),
-  COUNTERS_TABLE_NAME: z.string().min(3).max(255).optional(),
+  HOST: z._default(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/,
+          'must be an IP address or a host name',
+        ),
+      ),
+    '127.0.0.1',
+  ),
+  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
+  AGENTICAI_DATA_DIR: z._default(z.string().check(z.minLength(1)), '.agenticai'),
+  DATA_TABLE_NAME: z.optional(z.string().check(z.minLength(3), z.maxLength(255))),
+  COUNTERS_TABLE_NAME: z.optional(z.string().check(z.minLength(3), z.maxLength(255))),
   /** Default requests per UTC hour for new clients (R6.1). */
-  RATE_LIMIT_DEFAULT_HOURLY: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  RATE_LIMIT_DEFAULT_HOURLY: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000_000)), 1000),
   /** Counter store down: admit and alarm (true) or answer 503 (false). */
-  RATE_LIMIT_FAIL_OPEN: booleanVar.default(true),
+  RATE_LIMIT_FAIL_OPEN: z._default(booleanVar, true),
   /** Key-record cache TTL: the longest a revoked key keeps working in a warm process. */
-  AUTH_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(60).default(30),
-  AUTH_NEGATIVE_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(60).default(5),
+  AUTH_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(60)), 30),
+  AUTH_NEGATIVE_CACHE_TTL_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(60)), 5),
   /** Secrets Manager id of the key-hash pepper document (AWS mode). */
-  PEPPER_SECRET_ID: z.string().min(1).optional(),
+  PEPPER_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
   /** Benchmarks only, refused outside local mode: skip authentication and rate limiting. */
-  AGENTICAI_UNSAFE_BYPASS_HARDENING: booleanVar.default(false),
+  AGENTICAI_UNSAFE_BYPASS_HARDENING: z._default(booleanVar, false),
   /** `template` (offline, deterministic; the local default) or `bedrock` (Converse API). */
-  MODEL_PROVIDER: z.enum(['template', 'bedrock']).default('template'),
-  BEDROCK_MODEL_ID: z.string().min(1).default('anthropic.claude-3-5-haiku-20241022-v1:0'),
-  MODEL_MAX_TOKENS_PER_STAGE: z.coerce.number().int().min(64).max(200_000).default(4096),
-  MODEL_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  MODEL_CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  MODEL_PROVIDER: z._default(z.enum(['template', 'bedrock']), 'template'),
+  BEDROCK_MODEL_ID: z._default(z.string().check(z.minLength(1)), 'anthropic.claude-3-5-haiku-20241022-v1:0'),
+  MODEL_MAX_TOKENS_PER_STAGE: z._default(z.coerce.number().check(z.int(), z.gte(64), z.lte(200_000)), 4096),
+  MODEL_CIRCUIT_FAILURES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
+  MODEL_CIRCUIT_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(3600)), 30),
   /** Deliveries of a stage message before the project fails (SQS maxReceiveCount). */
-  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
-  PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(43_200).default(900),
-  SWEEPER_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(60),
-  SWEEPER_REQUEUE_AFTER_SECONDS: z.coerce.number().min(1).max(86_400).default(300),
-  STUCK_PROJECT_SECONDS: z.coerce.number().min(1).max(604_800).default(900),
-  PROJECTS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(50),
-  RUNNING_PROJECTS: z.coerce.number().int().min(1).max(10_000).default(5),
+  PIPELINE_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10)), 3),
+  PIPELINE_LEASE_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(43_200)), 900),
+  SWEEPER_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(3600)), 60),
+  SWEEPER_REQUEUE_AFTER_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(86_400)), 300),
+  STUCK_PROJECT_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(604_800)), 900),
+  PROJECTS_PER_DAY: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000_000)), 50),
+  RUNNING_PROJECTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), 5),
   /** Benchmarks: count store commands and log the totals at shutdown (`store_calls`). */
-  AGENTICAI_COUNT_STORE_CALLS: booleanVar.default(false),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('agenticai'),
-  POWERTOOLS_LOG_LEVEL: z
-    .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'])
-    .default('INFO'),
+  AGENTICAI_COUNT_STORE_CALLS: z._default(booleanVar, false),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), 'agenticai'),
+  POWERTOOLS_LOG_LEVEL: z._default(
+    z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
+    'INFO',
+  ),
   /**
    * Local server connection limits, so idle or slow clients cannot use up file descriptors: time to
    * send the request headers, time to send the whole request (headers and body), how long an idle
    * keep-alive connection stays open, and open connections at most (more are closed on accept).
    * Keep HTTP_MAX_CONNECTIONS well below `ulimit -n`: the embedded store needs descriptors too.
    */
-  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(15),
-  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
-  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z.coerce.number().min(1).max(300).default(5),
-  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(256),
+  HTTP_HEADERS_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(300)), 15),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(3600)), 60),
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(300)), 5),
+  HTTP_MAX_CONNECTIONS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100_000)), 256),
   /** Seconds the server waits for in-flight requests after SIGTERM/SIGINT before forcing exit. */
-  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  SHUTDOWN_GRACE_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(300)), 10),
   /** The canary's API key for `agenticai canary run` (`--key` wins). */
-  AGENTICAI_CANARY_KEY: z.string().min(1).optional(),
+  AGENTICAI_CANARY_KEY: z.optional(z.string().check(z.minLength(1))),
   /** Longest a canary step may take before the canary fails it as slow (R11.4). */
-  CANARY_STEP_BUDGET_MS: z.coerce.number().int().min(1).max(300_000).default(DEFAULT_CANARY_STEP_BUDGET_MS),
+  CANARY_STEP_BUDGET_MS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(300_000)),
+    DEFAULT_CANARY_STEP_BUDGET_MS,
+  ),
   /** The tenant used when hardening is bypassed (benchmarks). */
-  AGENTICAI_LOCAL_CLIENT_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{1,64}$/)
-    .default('local'),
+  AGENTICAI_LOCAL_CLIENT_ID: z._default(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)), 'local'),
 });
 
 export type RuntimeConfig = {

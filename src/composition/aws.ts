@@ -1,7 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
 import { powertoolsMetrics } from '../adapters/aws/metrics.ts';
 import { S3ArtifactStore } from '../adapters/aws/s3-artifact-store.ts';
 import { SecretsManagerPepperSource } from '../adapters/aws/secrets-pepper.ts';
@@ -10,16 +9,17 @@ import { createDocumentClient } from '../adapters/dynamodb/client.ts';
 import { createLogger } from '../app/logger.ts';
 import { systemClock } from '../app/ports.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import * as z from '../domain/validation.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
 import { wireLifecycle } from './lifecycle.ts';
 
 /** Resources CDK passes to the function as environment variables. */
 const AwsEnv = z.object({
-  DATA_TABLE_NAME: z.string().min(3),
-  COUNTERS_TABLE_NAME: z.string().min(3),
-  ARTIFACT_BUCKET_NAME: z.string().min(3),
-  PEPPER_SECRET_ID: z.string().min(1),
+  DATA_TABLE_NAME: z.string().check(z.minLength(3)),
+  COUNTERS_TABLE_NAME: z.string().check(z.minLength(3)),
+  ARTIFACT_BUCKET_NAME: z.string().check(z.minLength(3)),
+  PEPPER_SECRET_ID: z.string().check(z.minLength(1)),
   QUEUE_URL_PM: z.url(),
   QUEUE_URL_DEV: z.url(),
   QUEUE_URL_QA: z.url(),

@@ -50,7 +50,7 @@ export function wireHttpApp(w: HttpWiring) {
   });
   const identify = config.bypassHardening
     ? fixedTenant(config.localClientId)
-    : apiKeyIdentity({ authenticator, rateLimiter, logger, metrics, clock, entry: w.entry });
+    : apiKeyIdentity({ authenticator, rateLimiter, logger, metrics, clock });
   const app = createHttpApp({
     projects: new ProjectService(
       new DynamoProjectRepository(db, config.dataTableName),

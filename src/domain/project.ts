@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './validation.ts';
 
 export const PROJECT_TYPES = ['api', 'web', 'cli', 'library', 'data'] as const;
 export const STAGES = ['pm', 'dev', 'qa', 'ops'] as const;
@@ -8,59 +8,77 @@ export type ProjectType = (typeof PROJECT_TYPES)[number];
 export type Stage = (typeof STAGES)[number];
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
+/** Registers a schema's OpenAPI metadata (component id or description) in zod's global registry. */
+function meta<T extends z.ZodMiniType>(schema: T, m: { id?: string; description?: string }): T {
+  z.globalRegistry.add(schema, m);
+  return schema;
+}
+
+const isoDateTime = () => z.iso.datetime();
+const count = () => z.int().check(z.nonnegative());
+
 /** The client's request body for POST /api/projects. Unknown fields are rejected. */
-export const CreateProjectInput = z
-  .strictObject({
-    name: z.string().trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters'),
+export const CreateProjectInput = meta(
+  z.strictObject({
+    name: z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, 'name must not be empty'),
+        z.maxLength(100, 'name must be at most 100 characters'),
+      ),
     type: z.enum(PROJECT_TYPES),
     description: z
       .string()
-      .trim()
-      .min(1, 'description must not be empty')
-      .max(4000, 'description must be at most 4000 characters'),
-  })
-  .meta({ id: 'CreateProjectInput' });
+      .check(
+        z.trim(),
+        z.minLength(1, 'description must not be empty'),
+        z.maxLength(4000, 'description must be at most 4000 characters'),
+      ),
+  }),
+  { id: 'CreateProjectInput' },
+);
 export type CreateProjectInput = z.infer<typeof CreateProjectInput>;
 
-export const StageRecord = z
-  .object({
+export const StageRecord = meta(
+  z.object({
     stage: z.enum(STAGES),
     status: z.enum(['running', 'succeeded', 'failed']),
-    startedAt: z.iso.datetime(),
-    endedAt: z.iso.datetime().optional(),
-    durationMs: z.number().int().nonnegative().optional(),
-    attempts: z.number().int().positive(),
-    provider: z.string().optional().describe('Model provider and model that ran the stage.'),
-    error: z.string().optional(),
-    outcome: z
-      .enum(['changes_requested'])
-      .optional()
-      .describe('QA only: the review sent the project back to Dev.'),
-    tokens: z.object({ input: z.number().int(), output: z.number().int() }).optional(),
-  })
-  .meta({ id: 'StageRecord' });
+    startedAt: isoDateTime(),
+    endedAt: z.optional(isoDateTime()),
+    durationMs: z.optional(count()),
+    attempts: z.int().check(z.positive()),
+    provider: meta(z.optional(z.string()), { description: 'Model provider and model that ran the stage.' }),
+    error: z.optional(z.string()),
+    outcome: meta(z.optional(z.enum(['changes_requested'])), {
+      description: 'QA only: the review sent the project back to Dev.',
+    }),
+    tokens: z.optional(z.object({ input: z.int(), output: z.int() })),
+  }),
+  { id: 'StageRecord' },
+);
 export type StageRecord = z.infer<typeof StageRecord>;
 
-export const Project = z
-  .object({
+export const Project = meta(
+  z.object({
     id: z.string(),
     clientId: z.string(),
     name: z.string(),
     type: z.enum(PROJECT_TYPES),
     description: z.string(),
     status: z.enum(PROJECT_STATUSES),
-    stage: z.enum(STAGES).nullable().describe('The stage working on the project now, if any.'),
-    version: z.number().int().nonnegative(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    failure: z.object({ stage: z.enum(STAGES), reason: z.string() }).optional(),
+    stage: meta(z.nullable(z.enum(STAGES)), { description: 'The stage working on the project now, if any.' }),
+    version: count(),
+    createdAt: isoDateTime(),
+    updatedAt: isoDateTime(),
+    failure: z.optional(z.object({ stage: z.enum(STAGES), reason: z.string() })),
     history: z.array(StageRecord),
-    canary: z
-      .literal(true)
-      .optional()
-      .describe('A canary project: outside quotas, never run by the pipeline, deleted after a day.'),
-  })
-  .meta({ id: 'Project' });
+    canary: meta(z.optional(z.literal(true)), {
+      description: 'A canary project: outside quotas, never run by the pipeline, deleted after a day.',
+    }),
+  }),
+  { id: 'Project' },
+);
 export type Project = z.infer<typeof Project>;
 
 /** A new project as the pipeline first sees it: queued, no stage started. */
@@ -86,15 +104,16 @@ export function newProject(args: {
   };
 }
 
-export const Artifact = z
-  .object({
+export const Artifact = meta(
+  z.object({
     name: z.string(),
     stage: z.enum(STAGES),
     contentType: z.string(),
-    size: z.number().int().nonnegative(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Artifact' });
+    size: count(),
+    createdAt: isoDateTime(),
+  }),
+  { id: 'Artifact' },
+);
 export type Artifact = z.infer<typeof Artifact>;
 
 /**

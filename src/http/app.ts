@@ -9,7 +9,7 @@ import type { EntryAdapter, HttpEnv } from './context.ts';
 import { errorBody, errorResponse } from './errors.ts';
 import { accessLog } from './middleware/access-log.ts';
 import { requestContext } from './middleware/request-context.ts';
-import { buildOpenApiDocument } from './openapi.ts';
+import openApiDocument from './openapi.generated.json' with { type: 'json' };
 import { healthRoutes } from './routes/health.ts';
 import { projectRoutes } from './routes/projects.ts';
 
@@ -32,7 +32,7 @@ export interface HttpAppDeps {
  */
 export function createHttpApp(deps: HttpAppDeps) {
   const app = new Hono<HttpEnv>();
-  const openApi = buildOpenApiDocument(deps.version);
+  const openApi = { ...openApiDocument, info: { ...openApiDocument.info, version: deps.version } };
 
   app.use(requestContext(deps.entry));
   app.use(accessLog(deps.logger, deps.entry));

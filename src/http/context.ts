@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { AuthResult } from '../app/authenticator.ts';
 
 /** Values the pipeline stores on each request for later steps and the access log. */
 export type HttpEnv = {
@@ -8,6 +9,8 @@ export type HttpEnv = {
     startedAt: number;
     clientId?: string;
     keyId?: string;
+    /** R1.5: how authentication went (`valid|missing|malformed|unknown|revoked|expired`), for the access line. */
+    auth?: AuthResult['result'];
     /** The client may create canary projects (ClientRecord.canary). */
     canaryClient?: boolean;
   };

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { Artifact, CreateProjectInput, Project, StageRecord } from '../domain/project.ts';
+import * as z from '../domain/validation.ts';
 import { ArtifactList, ErrorResponse, HealthResponse, ProjectList } from './schemas.ts';
 
-function registryOf(...types: z.ZodType[]) {
+function registryOf(...types: z.ZodMiniType[]) {
   const registry = z.registry<{ id: string }>();
-  for (const type of types) registry.add(type, { id: (type.meta() as { id: string }).id });
+  for (const type of types) registry.add(type, { id: z.globalRegistry.get(type)?.id as string });
   return registry;
 }
 
@@ -34,10 +34,12 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 const projectId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 
 /**
- * The OpenAPI 3.1 document. Component schemas are generated from the zod schemas the code
- * validates with (OpenAPI 3.1 uses JSON Schema 2020-12, which is zod's native output).
+ * The OpenAPI 3.1 document, without the service version (the app adds it). Component schemas are
+ * generated from the zod schemas the code validates with (OpenAPI 3.1 uses JSON Schema 2020-12,
+ * which is zod's native output). `npm run docs` writes it to openapi.generated.json, which the app
+ * serves: the Lambda functions neither bundle the JSON Schema generator nor run it at cold start.
  */
-export function buildOpenApiDocument(version: string) {
+export function buildOpenApiDocument() {
   const { schemas } = z.toJSONSchema(
     registryOf(Project, StageRecord, Artifact, ProjectList, ArtifactList, ErrorResponse, HealthResponse),
     {
@@ -57,7 +59,6 @@ export function buildOpenApiDocument(version: string) {
     openapi: '3.1.0',
     info: {
       title: 'AgenticAI API',
-      version,
       description:
         'Submit a project; PM, Dev, QA and Ops agents turn it into artifacts. Every endpoint requires X-API-Key.',
     },
@@ -157,4 +158,12 @@ export function buildOpenApiDocument(version: string) {
       },
     },
   };
+}
+
+/** Where `npm run docs` writes the document, relative to the repository root. */
+export const OPENAPI_DOCUMENT_FILE = 'src/http/openapi.generated.json';
+
+/** The file's exact content (a test compares it with the committed file). */
+export function renderOpenApiDocument(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
 }

@@ -23,7 +23,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     logs: 'api',
     answers: 'Who is presenting bad keys, and how (missing, malformed, unknown, revoked, expired)?',
     query:
-      'filter event = "auth" and result != "valid"\n| stats count() as attempts by result, keyId, sourceIp\n| sort attempts desc',
+      'filter event = "request" and ispresent(auth) and auth != "valid"\n| stats count() as attempts by auth, keyId, sourceIp\n| sort attempts desc',
   },
   {
     name: 'rate-limit-violations-by-client',
@@ -51,7 +51,7 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     logs: 'all',
     answers: 'Everything that happened for one request, across the API and the agents (replace the id).',
     query:
-      'fields @timestamp, @log, level, message, event, projectId, stage, status\n| filter correlationId = "REPLACE-WITH-CORRELATION-ID"\n| sort @timestamp asc',
+      'fields @timestamp, @log, level, message, event, projectId, stage, status\n| filter correlationId = "REPLACE-WITH-CORRELATION-ID" or requestId = "REPLACE-WITH-CORRELATION-ID"\n| sort @timestamp asc',
   },
   {
     name: 'memory-headroom',

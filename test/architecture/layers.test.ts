@@ -40,7 +40,7 @@ describe('the layer checker', () => {
       'src/adapters/aws/s3.ts (adapters/aws) imports src/adapters/local/file.ts (adapters/local)',
       'src/http/app.ts (http) imports src/composition/http.ts (composition)',
       'src/composition/local.ts (composition) imports src/entry/server.ts (entry)',
-      'src/domain/ids.ts imports the package node:fs: the domain may use only zod, ulid, node:crypto, node:zlib',
+      'src/domain/ids.ts imports the package node:fs: the domain may use only zod, zod/mini, zod/v4/locales/en.js, ulid, node:crypto, node:zlib',
       'src/observability/metrics.ts imports the package @aws-sdk/client-cloudwatch: the catalogs use none',
     ]);
   });

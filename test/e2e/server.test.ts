@@ -64,11 +64,10 @@ describe('local server (npm start) over real HTTP', () => {
         timestamp: expect.any(String),
         latencyMs: expect.any(Number),
       });
-      // R1.5: one auth line per attempt, with the caller's address and the result.
-      const auth = server.logs().filter((l) => l.event === 'auth');
-      expect(auth).toHaveLength(10);
-      expect(auth.at(-1)).toMatchObject({ result: 'missing', sourceIp: '127.0.0.1' });
-      expect(auth[0]).toMatchObject({ result: 'valid', keyId: key.split('_')[1], sourceIp: '127.0.0.1' });
+      // R1.5: each attempt's result is in its request's one access line, with the caller's address.
+      expect(server.logs().filter((l) => l.event === 'auth')).toHaveLength(0);
+      expect(access.at(-1)).toMatchObject({ auth: 'missing', status: 401, sourceIp: '127.0.0.1' });
+      expect(access[0]).toMatchObject({ auth: 'valid', keyId: key.split('_')[1], sourceIp: '127.0.0.1' });
       // Every stdout line is structured JSON, and the secret appears in none of them (R1.5).
       expect(server.lines().every((l) => l.startsWith('{'))).toBe(true);
       expect(server.lines().join('\n')).not.toContain(key.split('_')[2]);

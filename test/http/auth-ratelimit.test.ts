@@ -139,7 +139,7 @@ describe('R1.5 authentication log lines', () => {
   let lines: string[] = [];
   afterEach(() => vi.restoreAllMocks());
 
-  it('one JSON line per attempt with result and key id, never the secret or the rejected string', async () => {
+  it('one JSON line per attempt (the access line) with result and key id, never the secret or the rejected string', async () => {
     const rt = await startTestRuntime({ logger: new Logger({ serviceName: 't', logLevel: 'INFO' }) });
     cleanups.push(() => rt.close());
     const revoked = await rt.keyAdmin.createKey({ name: 'r', clientId: rt.clientId });
@@ -163,8 +163,11 @@ describe('R1.5 authentication log lines', () => {
       await rt.app.request('/health', { headers: key === undefined ? {} : { 'x-api-key': key } });
     }
     vi.restoreAllMocks();
-    const auth = lines.map((l) => JSON.parse(l)).filter((l) => l.event === 'auth');
-    expect(auth.map((l) => l.result)).toEqual(attempts.map(([, r]) => r));
+    const logLines = lines.map((l) => JSON.parse(l)).filter((l) => !l._aws);
+    // The attempt is part of the request's one access line: no separate auth line.
+    expect(logLines.map((l) => l.event)).toEqual(attempts.map(() => 'request'));
+    const auth = logLines;
+    expect(auth.map((l) => l.auth)).toEqual(attempts.map(([, r]) => r));
     for (const line of auth) {
       expect(line).toMatchObject({ requestId: expect.any(String), timestamp: expect.any(String) });
     }

@@ -5,8 +5,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handle } from 'hono/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FileArtifactStore } from '../../src/adapters/local/file-artifact-store.ts';
+import { createAwsHttpApp } from '../../src/composition/aws.ts';
 import { isContentTypeBinary } from '../../src/http/lambda-body.ts';
 import { lambdaContext, restApiGateway, synthesizedRestApiSettings } from '../support/apigw-harness.ts';
 import { jsonPost, startTestRuntime, type TestRuntime, waitFor } from '../support/local-app.ts';
@@ -287,6 +289,86 @@ describe('Lambda entry point behind API Gateway (REST proxy harness)', () => {
     expect(viaGateway.headers.get('x-amzn-remapped-www-authenticate')).toBe(
       viaLocal.headers.get('www-authenticate'),
     );
+  });
+});
+
+describe('R9.1 R1.5 the one log line per API request, as the Lambda function writes it', () => {
+  /** Every stdout line the API function writes while serving `requests` through API Gateway, parsed. */
+  async function linesOf(requests: [string, RequestInit][]) {
+    // The function as deployed logs at INFO; Lambda puts the invocation's trace header in the environment.
+    const { app } = createAwsHttpApp({ ...process.env, POWERTOOLS_LOG_LEVEL: 'INFO' });
+    const logged = restApiGateway(handle(app, { isContentTypeBinary }) as unknown as Handler, settings);
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const trace = process.env._X_AMZN_TRACE_ID;
+    process.env._X_AMZN_TRACE_ID =
+      'Root=1-67a1b2c3-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1';
+    try {
+      for (const [path, init] of requests) await logged.fetch(path, init);
+    } finally {
+      spy.mockRestore();
+      if (trace === undefined) delete process.env._X_AMZN_TRACE_ID;
+      else process.env._X_AMZN_TRACE_ID = trace;
+    }
+    // EMF metric lines (`_aws`) are metrics, not log lines; R9.1 and R1.5 concern the latter.
+    return { written: written.filter((l) => !l.startsWith('{"_aws"')), events: logged.events };
+  }
+
+  it('an admitted request writes exactly one line, with every R9.1 and R1.5 field, in at most 400 bytes', async () => {
+    const create = jsonPost({ name: 'Log line', type: 'api', description: 'How long is a log line?' });
+    const { written, events } = await linesOf([
+      ['/api/projects', { ...create, headers: { ...create.headers, 'x-api-key': rt.apiKey } }],
+      [`/api/projects/${done[0]!.id}`, { headers: { 'x-api-key': rt.apiKey } }],
+    ]);
+    expect(written).toHaveLength(2);
+    const [post, get] = written.map((l) => JSON.parse(l));
+    for (const [line, event, method, route, status] of [
+      [post, events[0]!, 'POST', '/api/projects', 202],
+      [get, events[1]!, 'GET', '/api/projects/:id', 200],
+    ] as const) {
+      expect(line).toEqual({
+        level: 'INFO',
+        message: 'request',
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+        service: 'agenticai',
+        xray_trace_id: '1-67a1b2c3-0123456789abcdef01234567',
+        event: 'request',
+        requestId: event.requestContext.requestId,
+        method,
+        route,
+        status,
+        latencyMs: expect.any(Number),
+        auth: 'valid',
+        clientId: rt.clientId,
+        keyId: rt.keyId,
+        sourceIp: '203.0.113.7',
+      });
+    }
+    // Bytes a line costs in CloudWatch Logs (ingestion is priced per byte): all fields are fixed-width
+    // but the latency, so the bound holds for any latency below 10 s.
+    for (const line of written) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(400);
+  });
+
+  it('a refused attempt writes one line too, carrying the reason and the parsed key id, never the key', async () => {
+    const revoked = await rt.keyAdmin.createKey({ name: 'log-revoked', clientId: rt.clientId });
+    await rt.keyAdmin.revokeKey(revoked.keyId);
+    const { written } = await linesOf([
+      ['/health', {}],
+      ['/health', { headers: { 'x-api-key': 'not-a-key' } }],
+      ['/health', { headers: { 'x-api-key': revoked.key } }],
+    ]);
+    const lines = written.map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.event, l.status, l.auth, l.keyId])).toEqual([
+      ['request', 401, 'missing', undefined],
+      ['request', 403, 'malformed', undefined],
+      ['request', 403, 'revoked', revoked.keyId],
+    ]);
+    expect(lines.every((l) => l.clientId === undefined && l.sourceIp === '203.0.113.7')).toBe(true);
+    expect(written.join('')).not.toContain(revoked.key.split('_')[2]);
+    expect(written.join('')).not.toContain('not-a-key');
   });
 });
 

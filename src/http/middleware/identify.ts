@@ -6,7 +6,7 @@ import { CounterUnavailableError, type RateLimiter } from '../../app/rate-limite
 import { AppError } from '../../domain/errors.ts';
 import { rateLimitHeaders } from '../../domain/rate-window.ts';
 import { METRIC } from '../../observability/metrics.ts';
-import type { EntryAdapter, HttpEnv } from '../context.ts';
+import type { HttpEnv } from '../context.ts';
 
 /** Only for benchmarks of the pipeline without hardening (local mode only): one fixed tenant. */
 export function fixedTenant(clientId: string): MiddlewareHandler<HttpEnv> {
@@ -22,7 +22,6 @@ export interface ApiKeyIdentityDeps {
   logger: Logger;
   metrics: MetricsSink;
   clock: Clock;
-  entry: EntryAdapter;
 }
 
 const UNAVAILABLE_HEADERS = { 'Retry-After': '5' };
@@ -33,10 +32,9 @@ const UNAVAILABLE_HEADERS = { 'Retry-After': '5' };
  * The key store failing → 503 (fail closed); the counter store failing → per RateLimiter policy.
  */
 export function apiKeyIdentity(deps: ApiKeyIdentityDeps): MiddlewareHandler<HttpEnv> {
-  const { authenticator, rateLimiter, logger, metrics, clock, entry } = deps;
+  const { authenticator, rateLimiter, logger, metrics, clock } = deps;
   return async (c, next) => {
     const requestId = c.get('requestId');
-    const sourceIp = entry.sourceIp(c) ?? null;
     let auth: Awaited<ReturnType<Authenticator['authenticate']>>;
     try {
       auth = await authenticator.authenticate(c.req.header('x-api-key'));
@@ -51,9 +49,11 @@ export function apiKeyIdentity(deps: ApiKeyIdentityDeps): MiddlewareHandler<Http
       );
     }
 
-    // R1.5: one line per attempt; the presented string is never logged, only a parsed key id.
+    // R1.5: the attempt goes into the request's one access line (access-log.ts): its result and the
+    // parsed key id, never the presented string.
     const keyId = 'keyId' in auth ? auth.keyId : auth.result === 'valid' ? auth.key.keyId : undefined;
-    logger.info('auth', { event: 'auth', result: auth.result, keyId: keyId ?? null, requestId, sourceIp });
+    c.set('auth', auth.result);
+    if (keyId) c.set('keyId', keyId);
 
     if (auth.result === 'missing') {
       metrics.count(METRIC.AuthFailures, { reason: 'missing' });

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
+import type * as z from '../../domain/validation.ts';
 import type { HttpContext, HttpEnv } from '../context.ts';
 import { toFieldIssues } from '../errors.ts';
 
@@ -18,7 +18,7 @@ export const limitBody: MiddlewareHandler<HttpEnv> = bodyLimit({
 });
 
 /** Reads a JSON body and validates it with the schema: 415, 400 invalid_json or 400 validation_failed. */
-export async function readJsonBody<S extends z.ZodType>(c: HttpContext, schema: S): Promise<z.infer<S>> {
+export async function readJsonBody<S extends z.ZodMiniType>(c: HttpContext, schema: S): Promise<z.infer<S>> {
   const contentType = c.req.header('content-type');
   if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) {
     throw new AppError('unsupported_media_type', 'Content-Type must be application/json');
