@@ -7,6 +7,7 @@ import {
   startEmbeddedStore,
 } from '../../src/adapters/local/embedded-dynamo.ts';
 import { LocalStageQueue, type QueueTimers } from '../../src/adapters/local/store-queue.ts';
+import type { DeliveryDecision, StageDelivery } from '../../src/app/stage-delivery.ts';
 import type { StageMessage } from '../../src/domain/pipeline.ts';
 import type { Stage } from '../../src/domain/project.ts';
 
@@ -78,10 +79,13 @@ const message = (projectId: string, stage: Stage = 'pm'): StageMessage => ({
   correlationId: 'x',
 });
 
+const done: DeliveryDecision = { action: 'done', outcome: 'processed' };
+
 const recorder = (time: ReturnType<typeof virtualTime>) => {
   const handled: { projectId: string; at: number }[] = [];
-  const handler = async (m: StageMessage) => {
-    handled.push({ projectId: m.projectId, at: time.elapsed() });
+  const handler = async ({ body }: StageDelivery): Promise<DeliveryDecision> => {
+    handled.push({ projectId: (body as StageMessage).projectId, at: time.elapsed() });
+    return done;
   };
   return { handled, handler };
 };
@@ -89,12 +93,15 @@ const recorder = (time: ReturnType<typeof virtualTime>) => {
 describe('local stage queue', () => {
   it('idle stages poll less and less often: the interval doubles from pollIntervalMs up to maxPollIntervalMs', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
       pollIntervalMs: 100,
       maxPollIntervalMs: 2_000,
       timers: time.timers,
     });
-    queue.start(async () => {});
+    queue.start(async () => done);
     await time.advance(9_200, queue);
     await queue.stop();
     // Every stage polls at these instants (four stages: each instant appears four times).
@@ -105,7 +112,12 @@ describe('local stage queue', () => {
 
   it('send() on the same queue wakes its stage at once and resets the backoff', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, { timers: time.timers });
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
+      timers: time.timers,
+    });
     const { handled, handler } = recorder(time);
     queue.start(handler);
     await time.advance(20_000, queue); // long idle: every stage is at the longest interval
@@ -121,7 +133,10 @@ describe('local stage queue', () => {
 
   it('a message sent by another process (the CLI redrive) is received within maxPollIntervalMs', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
       maxPollIntervalMs: 2_000,
       timers: time.timers,
     });
@@ -129,7 +144,7 @@ describe('local stage queue', () => {
     queue.start(handler);
     await time.advance(20_000, queue);
     // Another process: its own queue object on the same store, never started.
-    const cli = new LocalStageQueue(db, table, time.clock);
+    const cli = new LocalStageQueue({ db, tableName: table, clock: time.clock });
     await cli.send(message('from-cli', 'dev'));
     await time.advance(2_000, queue);
     await queue.stop();
@@ -141,7 +156,10 @@ describe('local stage queue', () => {
 
   it('a delayed message is received when it becomes visible, not before, even while the stage backs off', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
       maxPollIntervalMs: 60_000,
       timers: time.timers,
     });
@@ -158,7 +176,12 @@ describe('local stage queue', () => {
 
   it('a visible message behind more than a page (100) of delayed ones is received', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, { timers: time.timers });
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
+      timers: time.timers,
+    });
     for (let i = 0; i < 150; i++) await queue.send(message(`delayed-${i}`), { delaySeconds: 3_600 });
     await queue.send(message('visible'));
     const { handled, handler } = recorder(time);
@@ -169,20 +192,20 @@ describe('local stage queue', () => {
     expect(await queue.depth('pm')).toBe(150);
   });
 
-  it('a failed delivery is retried after its backoff, then moved to the DLQ; listDlq and depth read every page', async () => {
+  it('carries out the decisions: retry after its delay, then dead-letter; listDlq and depth read every page', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
-      maxReceives: 2,
-      backoff: { baseMs: 1_000, capMs: 1_000 },
-      timers: time.timers,
-    });
+    const queue = new LocalStageQueue({ db, tableName: table, clock: time.clock, timers: time.timers });
     const attempts: number[] = [];
-    queue.start(async (_m, receiveCount) => {
+    queue.start(async ({ receiveCount }) => {
       attempts.push(receiveCount);
-      throw new Error('stage failed');
+      return receiveCount < 2
+        ? { action: 'retry', delayMs: 1_000, reason: 'Error: stage failed' }
+        : { action: 'dead-letter', reason: 'Error: stage failed' };
     });
     await queue.send(message('doomed', 'ops'));
-    await time.advance(1_000, queue);
+    await time.advance(999, queue);
+    expect(attempts).toEqual([1]);
+    await time.advance(1, queue);
     await queue.stop();
     expect(attempts).toEqual([1, 2]);
     expect(await queue.depth('ops')).toBe(0);
@@ -239,7 +262,13 @@ describe('local stage queue', () => {
 
   it('stop() waits for the handlers under way: nothing is delivered after it returns, and nothing is lost', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, { concurrency: 2, timers: time.timers });
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
+      concurrency: 2,
+      timers: time.timers,
+    });
     for (let i = 0; i < 30; i++) await queue.send(message(`p${i}`));
     const handled: string[] = [];
     let release!: () => void;
@@ -251,10 +280,11 @@ describe('local stage queue', () => {
       bothStarted = r;
     });
     let running = 0;
-    queue.start(async (m) => {
+    queue.start(async ({ body }) => {
       if (++running === 2) bothStarted();
       await gate;
-      handled.push(m.projectId);
+      handled.push((body as StageMessage).projectId);
+      return done;
     });
     // Fire the first polls without waiting for the handlers, which stay blocked until released.
     for (const [id, t] of [...time.pending]) {
