@@ -10,6 +10,13 @@ const booleanVar = z.enum(['true', 'false', '1', '0']).transform((v) => v === 't
 /** A canary step slower than this fails (R11.4); the deployed canary uses the same default. */
 export const DEFAULT_CANARY_STEP_BUDGET_MS = 5000;
 
+/**
+ * Deliveries of a stage message before the project fails and the message is dead-lettered. One
+ * number for the application (PIPELINE_MAX_ATTEMPTS) and the SQS redrive policy (maxReceiveCount):
+ * infra passes the same value to both.
+ */
+export const DEFAULT_PIPELINE_MAX_ATTEMPTS = 3;
+
 const EnvSchema = z.object({
   AGENTICAI_ENV: z.enum(['local', 'dev', 'staging', 'production']).default('local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
@@ -43,8 +50,8 @@ const EnvSchema = z.object({
   MODEL_MAX_TOKENS_PER_STAGE: z.coerce.number().int().min(64).max(200_000).default(4096),
   MODEL_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   MODEL_CIRCUIT_COOLDOWN_SECONDS: z.coerce.number().min(1).max(3600).default(30),
-  /** Deliveries of a stage message before the project fails (SQS maxReceiveCount). */
-  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Deliveries of a stage message before the project fails (the stage queues' maxReceiveCount). */
+  PIPELINE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(DEFAULT_PIPELINE_MAX_ATTEMPTS),
   PIPELINE_LEASE_SECONDS: z.coerce.number().min(1).max(43_200).default(900),
   SWEEPER_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   SWEEPER_REQUEUE_AFTER_SECONDS: z.coerce.number().min(1).max(86_400).default(300),

@@ -74,6 +74,7 @@ export class AgenticAiStack extends Stack {
       queueName: names.stageQueue,
       dlqName: names.stageDlq,
       workerTimeout,
+      maxReceiveCount: config.workers.maxAttempts,
     });
 
     // Without the pepper no stored key hash verifies: it lives as long as the table (retained
@@ -114,6 +115,8 @@ export class AgenticAiStack extends Stack {
       MODEL_PROVIDER: 'bedrock',
       BEDROCK_MODEL_ID: config.bedrockModelId!,
       PIPELINE_LEASE_SECONDS: String(config.workers.timeoutSeconds * 3),
+      // The attempts value the queues' redrive policy uses: one number for SQS and the application.
+      ...this.queues.workerEnvironment(),
     };
 
     this.apiFunction = new ServiceFunction(this, 'ApiFunction', {

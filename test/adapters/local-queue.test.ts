@@ -1,15 +1,17 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import {
   type EmbeddedStore,
   ensureTables,
   startEmbeddedStore,
 } from '../../src/adapters/local/embedded-dynamo.ts';
-import { LocalStageQueue, type QueueTimers } from '../../src/adapters/local/store-queue.ts';
+import { LocalStageQueue } from '../../src/adapters/local/store-queue.ts';
 import type { DeliveryDecision, StageDelivery } from '../../src/app/stage-delivery.ts';
 import type { StageMessage } from '../../src/domain/pipeline.ts';
 import type { Stage } from '../../src/domain/project.ts';
+import { virtualTime } from '../support/virtual-time.ts';
 
 let store: EmbeddedStore;
 let db: ReturnType<typeof createDocumentClient>;
@@ -29,48 +31,6 @@ beforeEach(async () => {
   table = `q-queues-${++tables}`;
   await ensureTables(store.endpoint, { data: `${table}-d`, counters: `${table}-c`, queues: table });
 });
-
-/**
- * Virtual time shared by the queue's clock and its timers: `advance` fires due timers in order and
- * waits for the polls and deliveries they start before moving on. No real-clock margins.
- */
-function virtualTime(startMs = Date.parse('2026-11-23T10:00:00Z')) {
-  let now = startMs;
-  let seq = 0;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const fired: number[] = [];
-  const timers: QueueTimers = {
-    set(callback, ms) {
-      pending.set(++seq, { at: now + ms, callback });
-      return seq;
-    },
-    clear(handle) {
-      pending.delete(handle as number);
-    },
-  };
-  return {
-    clock: { now: () => new Date(now) },
-    timers,
-    pending,
-    /** Virtual times (ms since start) at which timers fired. */
-    fired,
-    elapsed: () => now - startMs,
-    async advance(ms: number, queue: LocalStageQueue) {
-      const target = now + ms;
-      await queue.whenSettled();
-      for (;;) {
-        const due = [...pending].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        pending.delete(due[0]);
-        now = Math.max(now, due[1].at);
-        fired.push(now - startMs);
-        due[1].callback();
-        await queue.whenSettled();
-      }
-      now = target;
-    },
-  };
-}
 
 const message = (projectId: string, stage: Stage = 'pm'): StageMessage => ({
   projectId,
@@ -299,5 +259,70 @@ describe('local stage queue', () => {
     // No timer is left to deliver anything, and every message was handled or is still waiting.
     expect(time.pending.size).toBe(0);
     expect((await queue.depth('pm')) + handled.length).toBe(30);
+  });
+});
+
+describe('local stage queue during a store outage (issue 19)', () => {
+  it('logs one warning when polling starts failing (error code, no stack), repeats at most once a minute, and one line on recovery', async () => {
+    const time = virtualTime();
+    // Its own client to the store, which the test can cut off: every command fails with EIO.
+    const flaky = createDocumentClient({ endpoint: store.endpoint });
+    let down = false;
+    flaky.middlewareStack.add(
+      (next) => async (args) => {
+        if (down) throw Object.assign(new Error('IO error: disk gone'), { code: 'LEVEL_IO_ERROR' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'storeOutage' },
+    );
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const logger = new Logger({ serviceName: 'queue-test', logLevel: 'INFO' });
+    const queue = new LocalStageQueue({
+      db: flaky,
+      tableName: table,
+      clock: time.clock,
+      timers: time.timers,
+      logger,
+      maxPollIntervalMs: 2_000,
+      failureLogIntervalMs: 60_000,
+    });
+    try {
+      queue.start(async () => done);
+      await time.advance(1_000, queue);
+      down = true;
+      await time.advance(150_000, queue); // 2.5 minutes of failing polls on every stage
+      down = false;
+      await time.advance(3_000, queue);
+      await queue.stop();
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      flaky.destroy();
+    }
+    const entries = lines.flatMap((l) => l.split('\n').filter(Boolean)).map((l) => JSON.parse(l));
+    const events = entries.filter(
+      (e) => e.event === 'queue_poll_failing' || e.event === 'queue_poll_recovered',
+    );
+    // Hundreds of failed polls; three lines about them: the first, one a minute later, two minutes later…
+    expect(events.map((e) => [e.level, e.event, e.code])).toEqual([
+      ['WARN', 'queue_poll_failing', 'LEVEL_IO_ERROR'],
+      ['WARN', 'queue_poll_failing', 'LEVEL_IO_ERROR'],
+      ['WARN', 'queue_poll_failing', 'LEVEL_IO_ERROR'],
+      ['INFO', 'queue_poll_recovered', undefined],
+    ]);
+    expect(events[1].failures).toBeGreaterThan(4);
+    expect(events[3]).toMatchObject({
+      message: 'stage queue polling recovered',
+      failures: expect.any(Number),
+    });
+    expect(events[3].outageMs).toBeGreaterThan(145_000);
+    // No stack trace anywhere in what was logged.
+    expect(lines.join('')).not.toMatch(/\bat .+\(.+:\d+:\d+\)|"stack"/);
   });
 });
