@@ -215,7 +215,7 @@ export class AgenticAiStack extends Stack {
 
     // Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted.
     const slackWebhook = new Secret(this, 'SlackWebhook', {
-      secretName: `agenticai/${config.name}/slack-webhook`,
+      secretName: names.slackWebhookSecret,
       description:
         'Slack incoming-webhook URL for alerts (https://hooks.slack.com/...); anything else means Slack is off.',
       secretStringValue: SecretValue.unsafePlainText('unset'),

@@ -1,9 +1,9 @@
 import { TEMPLATE_CHECKS } from './checks/index.ts';
 import { LIVE_CHECKS } from './live/index.ts';
+import { cell } from './markdown.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
 
-/** A table cell: pipes escaped, line breaks folded. */
-export const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+export { cell };
 
 /** `path/to/file.ts (note)` → a link relative to docs/, keeping the note. */
 function whereLink(where: string): string {

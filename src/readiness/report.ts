@@ -1,7 +1,7 @@
 import type { CheckResult, TemplateCheck } from './check.ts';
 import { TEMPLATE_CHECKS } from './checks/index.ts';
 import type { LiveCheck, LiveContext } from './live/context.ts';
-import { cell } from './render-requirements.ts';
+import { cell } from './markdown.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
 import type { TemplateSet } from './template-set.ts';
 import type { TestEvidence, TestIndex } from './test-report.ts';

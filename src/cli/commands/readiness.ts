@@ -1,8 +1,6 @@
 import { type Command, Option } from 'commander';
 import { awsClientConfig } from '../../composition/admin.ts';
 import { resourceNames } from '../../naming.ts';
-import { openLiveContext } from '../../readiness/live/context.ts';
-import { LIVE_CHECKS } from '../../readiness/live/index.ts';
 import {
   buildReport,
   evidenceLines,
@@ -15,7 +13,7 @@ import {
 import { requirementById } from '../../readiness/requirements.ts';
 import { synthesizeTemplates } from '../../readiness/synthesize.ts';
 import { readCloudAssembly, type StackTemplate, templateSetFor } from '../../readiness/template-set.ts';
-import { readTestReport, TestReportError } from '../../readiness/test-report.ts';
+import type { TestIndex } from '../../readiness/test-report.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { GlobalOptions } from '../globals.ts';
 import { table } from '../output.ts';
@@ -90,7 +88,9 @@ export function registerReadiness(program: Command) {
       }
       const env = globals.env ?? 'production';
       const format = opts.format ?? (globals.json ? 'json' : 'table');
-      let tests: ReturnType<typeof readTestReport> | undefined;
+      let tests: TestIndex | undefined;
+      // Loaded here: its schema (zod) would slow every other command's start.
+      const { readTestReport, TestReportError } = await import('../../readiness/test-report.ts');
       try {
         tests = opts.tests ? readTestReport(opts.tests) : undefined;
       } catch (error) {
@@ -117,6 +117,11 @@ export function registerReadiness(program: Command) {
         );
       let live: LiveOutcome[] | undefined;
       if (opts.live) {
+        // Loaded only here: the live checks' AWS SDK clients would slow every other command's start.
+        const [{ openLiveContext }, { LIVE_CHECKS }] = await Promise.all([
+          import('../../readiness/live/context.ts'),
+          import('../../readiness/live/index.ts'),
+        ]);
         // Credentials problems surface here, once, as the CLI's usual AWS hint.
         const ctx = await openLiveContext(set, awsClientConfig(globals));
         try {
