@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceNames } from '../src/naming.ts';
+import { DEFAULT_PIPELINE_MAX_ATTEMPTS } from '../src/config.ts';
 
 /** Where alarms link when no runbook URL is configured: the runbook in this repository. */
 export const DEFAULT_RUNBOOK = 'docs/RUNBOOK.md';
@@ -35,8 +36,19 @@ export const EnvironmentConfig = z.strictObject({
       timeoutSeconds: z.number().int().min(10).max(900).default(300),
       /** Concurrent worker invocations per stage queue (event source maxConcurrency, 2-1000). */
       maxConcurrency: z.number().int().min(2).max(1000).default(5),
+      /**
+       * Deliveries of a stage message before the project fails: the stage queues' redrive
+       * `maxReceiveCount` and the worker's PIPELINE_MAX_ATTEMPTS, one number (1-10).
+       * @default DEFAULT_PIPELINE_MAX_ATTEMPTS (3)
+       */
+      maxAttempts: z.number().int().min(1).max(10).default(DEFAULT_PIPELINE_MAX_ATTEMPTS),
     })
-    .default({ memoryMb: 1024, timeoutSeconds: 300, maxConcurrency: 5 }),
+    .default({
+      memoryMb: 1024,
+      timeoutSeconds: 300,
+      maxConcurrency: 5,
+      maxAttempts: DEFAULT_PIPELINE_MAX_ATTEMPTS,
+    }),
   /** The account's regional Lambda concurrency limit (alarms compare unreserved functions with it). */
   accountConcurrencyLimit: z.number().int().min(10).default(1000),
   waf: z

@@ -17,6 +17,13 @@ const booleanVar = z.pipe(
 /** A canary step slower than this fails (R11.4); the deployed canary uses the same default. */
 export const DEFAULT_CANARY_STEP_BUDGET_MS = 5000;
 
+/**
+ * Deliveries of a stage message before the project fails and the message is dead-lettered. One
+ * number for the application (PIPELINE_MAX_ATTEMPTS) and the SQS redrive policy (maxReceiveCount):
+ * infra passes the same value to both.
+ */
+export const DEFAULT_PIPELINE_MAX_ATTEMPTS = 3;
+
 const EnvSchema = z.object({
   AGENTICAI_ENV: z._default(z.enum(['local', 'dev', 'staging', 'production']), 'local'),
   /** `local` embeds dynalite and the in-process workers; `aws` talks to the real services. */
@@ -54,8 +61,11 @@ const EnvSchema = z.object({
   MODEL_MAX_TOKENS_PER_STAGE: z._default(z.coerce.number().check(z.int(), z.gte(64), z.lte(200_000)), 4096),
   MODEL_CIRCUIT_FAILURES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   MODEL_CIRCUIT_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(3600)), 30),
-  /** Deliveries of a stage message before the project fails (SQS maxReceiveCount). */
-  PIPELINE_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10)), 3),
+  /** Deliveries of a stage message before the project fails (the stage queues' maxReceiveCount). */
+  PIPELINE_MAX_ATTEMPTS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(10)),
+    DEFAULT_PIPELINE_MAX_ATTEMPTS,
+  ),
   PIPELINE_LEASE_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(43_200)), 900),
   SWEEPER_INTERVAL_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(3600)), 60),
   SWEEPER_REQUEUE_AFTER_SECONDS: z._default(z.coerce.number().check(z.gte(1), z.lte(86_400)), 300),

@@ -39,6 +39,10 @@ export const resourceNames = (env: string) =>
     countersTable: `${APP_NAME}-${env}-counters`,
     pepperSecret: `${APP_NAME}/${env}/key-pepper`,
     canaryKeySecret: `${APP_NAME}/${env}/canary-api-key`,
+    /** The Slack incoming-webhook URL the notifier posts alerts to ('unset' means Slack is off). */
+    slackWebhookSecret: `${APP_NAME}/${env}/slack-webhook`,
+    /** The role GitHub Actions assumes (OIDC) to deploy this environment (the cicd stack). */
+    githubDeployRole: `${APP_NAME}-github-deploy-${env}`,
     /** The stack output holding the API's base URL (what the canary calls). */
     apiUrlOutput: 'ApiUrl',
     /** The stack output listing the environment's canary regions (R11.5; the readiness check reads it). */

@@ -87,6 +87,7 @@ export class AgenticAiStack extends Stack {
       queueName: names.stageQueue,
       dlqName: names.stageDlq,
       workerTimeout,
+      maxReceiveCount: config.workers.maxAttempts,
     });
 
     // Without the pepper no stored key hash verifies: it lives as long as the table (retained
@@ -127,6 +128,8 @@ export class AgenticAiStack extends Stack {
       MODEL_PROVIDER: 'bedrock',
       BEDROCK_MODEL_ID: config.bedrockModelId!,
       PIPELINE_LEASE_SECONDS: String(config.workers.timeoutSeconds * 3),
+      // The attempts value the queues' redrive policy uses: one number for SQS and the application.
+      ...this.queues.workerEnvironment(),
     };
 
     this.apiFunction = new ServiceFunction(this, 'ApiFunction', {
@@ -231,7 +234,7 @@ export class AgenticAiStack extends Stack {
 
     // Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted.
     const slackWebhook = new Secret(this, 'SlackWebhook', {
-      secretName: `agenticai/${config.name}/slack-webhook`,
+      secretName: names.slackWebhookSecret,
       description:
         'Slack incoming-webhook URL for alerts (https://hooks.slack.com/...); anything else means Slack is off.',
       secretStringValue: SecretValue.unsafePlainText('unset'),

@@ -21,7 +21,7 @@ export const CDK_BOOTSTRAP_QUALIFIER = 'hnb659fds';
 export const CDK_BOOTSTRAP_ROLES = ['deploy', 'file-publishing', 'image-publishing', 'lookup'] as const;
 
 /** The deploy role of one environment; the GitHub environment's AWS_DEPLOY_ROLE_ARN names it. */
-export const deployRoleName = (env: string) => `agenticai-github-deploy-${env}`;
+export const deployRoleName = (env: string) => resourceNames(env).githubDeployRole;
 
 /** The OIDC subject of a job that runs in a GitHub environment (the only subject a role trusts). */
 export const githubSubject = (github: GithubConfig, env: string) =>

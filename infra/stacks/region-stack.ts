@@ -2,6 +2,7 @@ import { Stack, type StackProps, Tags, Token, Validations } from 'aws-cdk-lib';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { APP_NAME } from '../../src/naming.ts';
 
 /**
  * What one account needs once per region: the API Gateway CloudWatch role
@@ -34,7 +35,7 @@ export class RegionStack extends Stack {
               ],
               resources: [
                 `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:API-Gateway-Execution-Logs_*`,
-                `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:agenticai-*`,
+                `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:${APP_NAME}-*`,
                 `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:API-Gateway-Execution-Logs_*:log-stream:*`,
               ],
             }),
@@ -49,7 +50,7 @@ export class RegionStack extends Stack {
     const partition = Token.isUnresolved(this.partition) ? '<AWS::Partition>' : this.partition;
     for (const pattern of [
       'API-Gateway-Execution-Logs_*',
-      'agenticai-*',
+      `${APP_NAME}-*`,
       'API-Gateway-Execution-Logs_*:log-stream:*',
     ]) {
       Validations.of(this.apiGatewayLoggingRole).acknowledge({

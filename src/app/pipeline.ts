@@ -82,7 +82,8 @@ export function isInfrastructureFailure(error: unknown): boolean {
  * backwards. Failures throw, so the queue redelivers; the last delivery marks the project failed.
  */
 export class PipelineService {
-  private readonly maxAttempts: number;
+  /** Deliveries of a stage message before the project fails; the queues' maxReceiveCount is the same number. */
+  readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly maxTokens: number;
   /** Lease tokens of the stage runs under way in this process. */
@@ -125,11 +126,6 @@ export class PipelineService {
         error,
       });
     }
-  }
-
-  /** Queues the first stage of a newly created project. */
-  start(project: Project, correlationId: string): Promise<void> {
-    return this.queue.send({ projectId: project.id, clientId: project.clientId, stage: 'pm', correlationId });
   }
 
   async handle(message: StageMessage, receiveCount: number): Promise<HandleOutcome> {
@@ -359,31 +355,42 @@ export class PipelineService {
    * For a process that is the only worker on its store (local mode), at start: every lease was
    * held by a previous process that is gone, so release them, and queue every unfinished
    * project's pending stage now rather than after the lease or the visibility timeout (duplicates
-   * are ignored by the claim). Returns how many leases were released and stages queued.
+   * are ignored by the claim). Pages through every unfinished project, `pageSize` at a time.
+   * Returns how many leases were released and stages queued.
    */
-  async resumeAfterRestart(limit = 10_000) {
+  async resumeAfterRestart(opts: { pageSize?: number } = {}) {
     const now = this.clock.now();
-    const active = await this.repo.listActive(new Date(now.getTime() + 1).toISOString(), limit);
+    const before = new Date(now.getTime() + 1).toISOString();
+    // A released project moves to `now` in the listing, ahead of the cursor: never visit it twice.
+    const seen = new Set<string>();
     let released = 0;
     let queued = 0;
-    for (const item of active) {
-      const state = await this.repo.getState(item.clientId, item.projectId);
-      if (!state || isFinished(state.project)) continue;
-      let project = state.project;
-      if (state.lease) {
-        const free = await this.releaseDeadLease(state.project, now);
-        if (!free) continue;
-        project = free;
-        released++;
+    let after: string | undefined;
+    do {
+      const page = await this.repo.listActive(before, opts.pageSize ?? 500, after);
+      after = page.next;
+      for (const item of page.items) {
+        const id = `${item.clientId}/${item.projectId}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const state = await this.repo.getState(item.clientId, item.projectId);
+        if (!state || isFinished(state.project)) continue;
+        let project = state.project;
+        if (state.lease) {
+          const free = await this.releaseDeadLease(state.project, now);
+          if (!free) continue;
+          project = free;
+          released++;
+        }
+        await this.queue.send({
+          projectId: item.projectId,
+          clientId: item.clientId,
+          stage: pendingStage(project)!,
+          correlationId: `restart-${item.projectId}`,
+        });
+        queued++;
       }
-      await this.queue.send({
-        projectId: item.projectId,
-        clientId: item.clientId,
-        stage: pendingStage(project)!,
-        correlationId: `restart-${item.projectId}`,
-      });
-      queued++;
-    }
+    } while (after !== undefined);
     if (released || queued) {
       this.logger.warn('resumed the work of the previous process', {
         event: 'pipeline_resumed',
@@ -428,7 +435,10 @@ export class PipelineService {
 
   /** Re-queues a failed project from the stage that failed (`agenticai projects retry`). */
   retry(clientId: string, projectId: string, correlationId: string) {
-    return retryProject(this.repo, this.queue, this.clock, clientId, projectId, correlationId, this.slots);
+    return retryProject(
+      { repo: this.repo, queue: this.queue, clock: this.clock, slots: this.slots },
+      { clientId, projectId, correlationId },
+    );
   }
 
   /**
@@ -438,7 +448,7 @@ export class PipelineService {
    */
   async sweep(opts: { requeueAfterMs: number; stuckAfterMs: number; exclusive?: boolean }) {
     const now = this.clock.now();
-    const stale = await this.repo.listActive(
+    const { items: stale } = await this.repo.listActive(
       new Date(now.getTime() - Math.min(opts.requeueAfterMs, opts.stuckAfterMs)).toISOString(),
       500,
     );
@@ -486,14 +496,11 @@ export type RetryResult =
 
 /** A failed project goes back to the stage that failed, keeping its history; only failed projects. */
 export async function retryProject(
-  repo: ProjectRepository,
-  queue: StageQueue,
-  clock: Clock,
-  clientId: string,
-  projectId: string,
-  correlationId: string,
-  slots?: RunningSlots,
+  deps: { repo: ProjectRepository; queue: StageQueue; clock: Clock; slots?: RunningSlots },
+  target: { clientId: string; projectId: string; correlationId: string },
 ): Promise<RetryResult> {
+  const { repo, queue, clock, slots } = deps;
+  const { clientId, projectId, correlationId } = target;
   const state = await repo.getState(clientId, projectId);
   if (!state) return { outcome: 'not_found' };
   const { project } = state;

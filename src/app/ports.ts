@@ -41,11 +41,15 @@ export interface ProjectRepository {
   getState(clientId: string, projectId: string): Promise<ProjectState | undefined>;
   /** Replaces the project if its stored version is still `expectedVersion`; false otherwise. */
   save(state: ProjectState, expectedVersion: number): Promise<boolean>;
-  /** Unfinished projects last updated before `before` (ISO), oldest first. */
+  /**
+   * Unfinished projects last updated before `before` (ISO), oldest first, at most `limit`; `next`
+   * (when more may follow) continues the listing when passed back as `after`.
+   */
   listActive(
     before: string,
     limit: number,
-  ): Promise<{ clientId: string; projectId: string; updatedAt: string }[]>;
+    after?: string,
+  ): Promise<{ items: { clientId: string; projectId: string; updatedAt: string }[]; next?: string }>;
   getIdempotencyRecord(clientId: string, key: string, now: Date): Promise<IdempotencyRecord | undefined>;
   get(clientId: string, projectId: string): Promise<Project | undefined>;
   /** Newest first. */

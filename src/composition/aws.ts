@@ -71,7 +71,7 @@ export function createAwsHttpApp(env: Record<string, string | undefined> = proce
     db: a.db,
     artifacts: a.artifacts,
     pepperSource: new SecretsManagerPepperSource(new SecretsManagerClient({}), a.vars.PEPPER_SECRET_ID),
-    lifecycle: wireLifecycle(a.config, a.db, a.queue, a.clock, a.metrics),
+    lifecycle: wireLifecycle(a),
     logger: a.logger,
     metrics: a.metrics,
     clock: a.clock,

@@ -14,13 +14,14 @@ export function runningSlots(config: RuntimeConfig, db: DynamoDBDocumentClient):
 }
 
 /** Admission (per-client caps) and the pipeline's first message, for the API's project creation. */
-export function wireLifecycle(
-  config: RuntimeConfig,
-  db: DynamoDBDocumentClient,
-  queue: StageQueue,
-  clock: Clock,
-  metrics: MetricsSink,
-): ProjectLifecycle {
+export function wireLifecycle(w: {
+  config: RuntimeConfig;
+  db: DynamoDBDocumentClient;
+  queue: StageQueue;
+  clock: Clock;
+  metrics: MetricsSink;
+}): ProjectLifecycle {
+  const { config, db, queue, clock, metrics } = w;
   const slots = runningSlots(config, db);
   const quota = new ProjectQuota(
     new DynamoProjectRepository(db, config.dataTableName),

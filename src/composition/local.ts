@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { DynamoCounterStore } from '../adapters/aws/counter-store.ts';
@@ -19,13 +18,16 @@ import {
   type PepperSource,
   systemClock,
 } from '../app/ports.ts';
+import type { DeliverStage } from '../app/stage-delivery.ts';
+import { sweepOnce } from '../app/sweeper.ts';
 import type { RuntimeConfig } from '../config.ts';
+import type { BackoffPolicy } from '../domain/backoff.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { EntryAdapter } from '../http/context.ts';
 import { wireHttpApp } from './http.ts';
 import { wireLifecycle } from './lifecycle.ts';
 import { LOCAL_ARTIFACTS_DIR, localKeyAdmin, localQueueTableName, openLocalStores } from './local-stores.ts';
-import { wirePipeline } from './pipeline.ts';
+import { wireStageWorker } from './pipeline.ts';
 
 export {
   type LocalStores,
@@ -59,6 +61,8 @@ export interface LocalRuntime {
   counters: DynamoCounterStore;
   queue: LocalStageQueue;
   pipeline: PipelineService;
+  /** The worker path the queue's deliveries go through (with `workers: false`, start it yourself). */
+  deliver: DeliverStage;
   /**
    * Logs the store commands counted so far (AGENTICAI_COUNT_STORE_CALLS; `npm start` does it on
    * SIGUSR2) and, when Node runs with --expose-gc, the heap after a full GC and the RSS: what the
@@ -84,6 +88,8 @@ export async function createLocalRuntime(
     /** Replaces the configured model (tests inject failing or scripted models). */
     model?: ModelProvider;
     queue?: LocalQueueOptions;
+    /** Spacing of stage retries; default STAGE_RETRY_BACKOFF (tests shorten it). */
+    retryBackoff?: BackoffPolicy;
     /** Start the in-process stage workers and the sweeper (default true). */
     workers?: boolean;
   } = {},
@@ -93,8 +99,11 @@ export async function createLocalRuntime(
   const logger = opts.logger ?? createLogger(config);
   const metrics = opts.metrics ?? powertoolsMetrics(config.serviceName, config.env);
   const artifacts = new FileArtifactStore(join(config.dataDir, LOCAL_ARTIFACTS_DIR));
-  const queue = new LocalStageQueue(stores.db, localQueueTableName(config), clock, {
-    maxReceives: config.pipeline.maxAttempts,
+  const queue = new LocalStageQueue({
+    db: stores.db,
+    tableName: localQueueTableName(config),
+    clock,
+    logger,
     ...opts.queue,
   });
   const { app, authenticator, counters } = wireHttpApp({
@@ -102,13 +111,13 @@ export async function createLocalRuntime(
     db: stores.db,
     artifacts,
     pepperSource: opts.pepperSource ?? new FilePepperSource(config.dataDir),
-    lifecycle: wireLifecycle(config, stores.db, queue, clock, metrics),
+    lifecycle: wireLifecycle({ config, db: stores.db, queue, clock, metrics }),
     logger,
     metrics,
     clock,
     entry: opts.entry ?? nodeEntry,
   });
-  const pipeline = wirePipeline({
+  const { pipeline, deliver } = wireStageWorker({
     config,
     db: stores.db,
     artifacts,
@@ -118,6 +127,7 @@ export async function createLocalRuntime(
     clock,
     metrics,
     logger,
+    ...(opts.retryBackoff && { retryBackoff: opts.retryBackoff }),
   });
 
   if (opts.workers !== false) {
@@ -137,13 +147,10 @@ export async function createLocalRuntime(
     }, COUNTER_PURGE_INTERVAL_MS),
   ];
   if (opts.workers !== false) {
-    queue.start(
-      (message, receiveCount) => pipeline.handle(message, receiveCount),
-      (error) => logger.error('queue poll failed', { event: 'queue_poll_failed', error }),
-    );
+    queue.start(deliver);
     timers.push(
       setInterval(() => {
-        pipeline.sweep({ ...config.pipeline, exclusive: true }).catch((error: unknown) => {
+        sweepOnce({ pipeline, logger, ...config.pipeline, exclusive: true }).catch((error: unknown) => {
           logger.error('sweep failed', { event: 'sweep_failed', error });
         });
       }, config.pipeline.sweepIntervalMs),
@@ -160,6 +167,7 @@ export async function createLocalRuntime(
     counters,
     queue,
     pipeline,
+    deliver,
     reportStoreCalls() {
       logger.info('store calls', { event: 'store_calls', byCommand: Object.fromEntries(stores.storeCalls) });
       if (typeof globalThis.gc === 'function') {

@@ -36,7 +36,11 @@ export async function openPipelineTarget(globals: AdminScope): Promise<PipelineT
   const config = loadConfig();
   if (!globals.env || globals.env === 'local') {
     const stores = await openLocalStores(config, { shared: true });
-    const queue = new LocalStageQueue(stores.db, localQueueTableName(config), systemClock);
+    const queue = new LocalStageQueue({
+      db: stores.db,
+      tableName: localQueueTableName(config),
+      clock: systemClock,
+    });
     const keys = new DynamoKeyRepository(stores.db, config.dataTableName);
     return {
       projects: new DynamoProjectRepository(stores.db, config.dataTableName),

@@ -14,20 +14,23 @@ import type {
   ModelProvider,
   StageQueue,
 } from '../app/ports.ts';
+import { createStageDelivery, type DeliverStage } from '../app/stage-delivery.ts';
 import type { RuntimeConfig } from '../config.ts';
+import type { BackoffPolicy } from '../domain/backoff.ts';
 import { METRIC } from '../observability/metrics.ts';
 import { runningSlots } from './lifecycle.ts';
 
-/** The configured model behind a circuit breaker (SPEC C). */
-export function wireModel(
-  config: RuntimeConfig,
-  clock: Clock,
-  logger: Logger,
-  metrics: MetricsSink,
-  inner?: ModelProvider,
-) {
+/** The configured model behind a circuit breaker (SPEC C); `inner` replaces the configured one (tests). */
+export function wireModel(w: {
+  config: RuntimeConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: MetricsSink;
+  inner?: ModelProvider;
+}) {
+  const { config, clock, logger, metrics } = w;
   const model =
-    inner ??
+    w.inner ??
     (config.model.provider === 'bedrock'
       ? new BedrockModelProvider(new BedrockRuntimeClient({ maxAttempts: 1 }), {
           modelId: config.model.bedrockModelId,
@@ -54,6 +57,8 @@ export interface PipelineWiring {
   clock: Clock;
   metrics: MetricsSink;
   logger: Logger;
+  /** Spacing of stage retries; default STAGE_RETRY_BACKOFF (tests shorten it). */
+  retryBackoff?: BackoffPolicy;
 }
 
 export function wirePipeline(w: PipelineWiring): PipelineService {
@@ -62,7 +67,7 @@ export function wirePipeline(w: PipelineWiring): PipelineService {
     artifacts: w.artifacts,
     blobs: w.blobs,
     queue: w.queue,
-    model: wireModel(w.config, w.clock, w.logger, w.metrics, w.model),
+    model: wireModel({ ...w, inner: w.model }),
     clock: w.clock,
     metrics: w.metrics,
     logger: w.logger,
@@ -71,4 +76,20 @@ export function wirePipeline(w: PipelineWiring): PipelineService {
     maxTokensPerStage: w.config.model.maxTokensPerStage,
     slots: runningSlots(w.config, w.db),
   });
+}
+
+/**
+ * The one worker path both deployments run: the pipeline and the delivery function the local
+ * queue and the SQS handler hand every message to.
+ */
+export function wireStageWorker(w: PipelineWiring): { pipeline: PipelineService; deliver: DeliverStage } {
+  const pipeline = wirePipeline(w);
+  return {
+    pipeline,
+    deliver: createStageDelivery({
+      pipeline,
+      logger: w.logger,
+      ...(w.retryBackoff && { backoff: w.retryBackoff }),
+    }),
+  };
 }

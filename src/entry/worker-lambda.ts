@@ -1,11 +1,11 @@
 import { awsAdapters } from '../composition/aws.ts';
-import { wirePipeline } from '../composition/pipeline.ts';
+import { wireStageWorker } from '../composition/pipeline.ts';
 import { createStageWorker } from '../workers/stage-worker.ts';
 
 /** Lambda entry point for the stage queues' event source mappings (all four stages). */
 const a = awsAdapters();
 const worker = createStageWorker({
-  pipeline: wirePipeline({ ...a, blobs: a.artifacts }),
+  deliver: wireStageWorker({ ...a, blobs: a.artifacts }).deliver,
   queue: a.queue,
   logger: a.logger,
 });

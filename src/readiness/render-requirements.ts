@@ -3,6 +3,8 @@ import { LIVE_CHECKS } from './live/index.ts';
 import { cell } from './markdown.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
 
+export { cell };
+
 /** `path/to/file.ts (note)` → a link relative to docs/, keeping the note. */
 function whereLink(where: string): string {
   const [path, ...rest] = where.split(' ');

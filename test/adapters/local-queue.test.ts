@@ -1,14 +1,17 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient } from '../../src/adapters/dynamodb/client.ts';
 import {
   type EmbeddedStore,
   ensureTables,
   startEmbeddedStore,
 } from '../../src/adapters/local/embedded-dynamo.ts';
-import { LocalStageQueue, type QueueTimers } from '../../src/adapters/local/store-queue.ts';
+import { LocalStageQueue } from '../../src/adapters/local/store-queue.ts';
+import type { DeliveryDecision, StageDelivery } from '../../src/app/stage-delivery.ts';
 import type { StageMessage } from '../../src/domain/pipeline.ts';
 import type { Stage } from '../../src/domain/project.ts';
+import { virtualTime } from '../support/virtual-time.ts';
 
 let store: EmbeddedStore;
 let db: ReturnType<typeof createDocumentClient>;
@@ -29,48 +32,6 @@ beforeEach(async () => {
   await ensureTables(store.endpoint, { data: `${table}-d`, counters: `${table}-c`, queues: table });
 });
 
-/**
- * Virtual time shared by the queue's clock and its timers: `advance` fires due timers in order and
- * waits for the polls and deliveries they start before moving on. No real-clock margins.
- */
-function virtualTime(startMs = Date.parse('2026-11-23T10:00:00Z')) {
-  let now = startMs;
-  let seq = 0;
-  const pending = new Map<number, { at: number; callback: () => void }>();
-  const fired: number[] = [];
-  const timers: QueueTimers = {
-    set(callback, ms) {
-      pending.set(++seq, { at: now + ms, callback });
-      return seq;
-    },
-    clear(handle) {
-      pending.delete(handle as number);
-    },
-  };
-  return {
-    clock: { now: () => new Date(now) },
-    timers,
-    pending,
-    /** Virtual times (ms since start) at which timers fired. */
-    fired,
-    elapsed: () => now - startMs,
-    async advance(ms: number, queue: LocalStageQueue) {
-      const target = now + ms;
-      await queue.whenSettled();
-      for (;;) {
-        const due = [...pending].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        pending.delete(due[0]);
-        now = Math.max(now, due[1].at);
-        fired.push(now - startMs);
-        due[1].callback();
-        await queue.whenSettled();
-      }
-      now = target;
-    },
-  };
-}
-
 const message = (projectId: string, stage: Stage = 'pm'): StageMessage => ({
   projectId,
   clientId: 'c',
@@ -78,10 +39,13 @@ const message = (projectId: string, stage: Stage = 'pm'): StageMessage => ({
   correlationId: 'x',
 });
 
+const done: DeliveryDecision = { action: 'done', outcome: 'processed' };
+
 const recorder = (time: ReturnType<typeof virtualTime>) => {
   const handled: { projectId: string; at: number }[] = [];
-  const handler = async (m: StageMessage) => {
-    handled.push({ projectId: m.projectId, at: time.elapsed() });
+  const handler = async ({ body }: StageDelivery): Promise<DeliveryDecision> => {
+    handled.push({ projectId: (body as StageMessage).projectId, at: time.elapsed() });
+    return done;
   };
   return { handled, handler };
 };
@@ -89,12 +53,15 @@ const recorder = (time: ReturnType<typeof virtualTime>) => {
 describe('local stage queue', () => {
   it('idle stages poll less and less often: the interval doubles from pollIntervalMs up to maxPollIntervalMs', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
       pollIntervalMs: 100,
       maxPollIntervalMs: 2_000,
       timers: time.timers,
     });
-    queue.start(async () => {});
+    queue.start(async () => done);
     await time.advance(9_200, queue);
     await queue.stop();
     // Every stage polls at these instants (four stages: each instant appears four times).
@@ -105,7 +72,12 @@ describe('local stage queue', () => {
 
   it('send() on the same queue wakes its stage at once and resets the backoff', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, { timers: time.timers });
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
+      timers: time.timers,
+    });
     const { handled, handler } = recorder(time);
     queue.start(handler);
     await time.advance(20_000, queue); // long idle: every stage is at the longest interval
@@ -121,7 +93,10 @@ describe('local stage queue', () => {
 
   it('a message sent by another process (the CLI redrive) is received within maxPollIntervalMs', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
       maxPollIntervalMs: 2_000,
       timers: time.timers,
     });
@@ -129,7 +104,7 @@ describe('local stage queue', () => {
     queue.start(handler);
     await time.advance(20_000, queue);
     // Another process: its own queue object on the same store, never started.
-    const cli = new LocalStageQueue(db, table, time.clock);
+    const cli = new LocalStageQueue({ db, tableName: table, clock: time.clock });
     await cli.send(message('from-cli', 'dev'));
     await time.advance(2_000, queue);
     await queue.stop();
@@ -141,7 +116,10 @@ describe('local stage queue', () => {
 
   it('a delayed message is received when it becomes visible, not before, even while the stage backs off', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
       maxPollIntervalMs: 60_000,
       timers: time.timers,
     });
@@ -158,7 +136,12 @@ describe('local stage queue', () => {
 
   it('a visible message behind more than a page (100) of delayed ones is received', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, { timers: time.timers });
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
+      timers: time.timers,
+    });
     for (let i = 0; i < 150; i++) await queue.send(message(`delayed-${i}`), { delaySeconds: 3_600 });
     await queue.send(message('visible'));
     const { handled, handler } = recorder(time);
@@ -169,20 +152,20 @@ describe('local stage queue', () => {
     expect(await queue.depth('pm')).toBe(150);
   });
 
-  it('a failed delivery is retried after its backoff, then moved to the DLQ; listDlq and depth read every page', async () => {
+  it('carries out the decisions: retry after its delay, then dead-letter; listDlq and depth read every page', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, {
-      maxReceives: 2,
-      backoff: { baseMs: 1_000, capMs: 1_000 },
-      timers: time.timers,
-    });
+    const queue = new LocalStageQueue({ db, tableName: table, clock: time.clock, timers: time.timers });
     const attempts: number[] = [];
-    queue.start(async (_m, receiveCount) => {
+    queue.start(async ({ receiveCount }) => {
       attempts.push(receiveCount);
-      throw new Error('stage failed');
+      return receiveCount < 2
+        ? { action: 'retry', delayMs: 1_000, reason: 'Error: stage failed' }
+        : { action: 'dead-letter', reason: 'Error: stage failed' };
     });
     await queue.send(message('doomed', 'ops'));
-    await time.advance(1_000, queue);
+    await time.advance(999, queue);
+    expect(attempts).toEqual([1]);
+    await time.advance(1, queue);
     await queue.stop();
     expect(attempts).toEqual([1, 2]);
     expect(await queue.depth('ops')).toBe(0);
@@ -239,7 +222,13 @@ describe('local stage queue', () => {
 
   it('stop() waits for the handlers under way: nothing is delivered after it returns, and nothing is lost', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue(db, table, time.clock, { concurrency: 2, timers: time.timers });
+    const queue = new LocalStageQueue({
+      db,
+      tableName: table,
+      clock: time.clock,
+      concurrency: 2,
+      timers: time.timers,
+    });
     for (let i = 0; i < 30; i++) await queue.send(message(`p${i}`));
     const handled: string[] = [];
     let release!: () => void;
@@ -251,10 +240,11 @@ describe('local stage queue', () => {
       bothStarted = r;
     });
     let running = 0;
-    queue.start(async (m) => {
+    queue.start(async ({ body }) => {
       if (++running === 2) bothStarted();
       await gate;
-      handled.push(m.projectId);
+      handled.push((body as StageMessage).projectId);
+      return done;
     });
     // Fire the first polls without waiting for the handlers, which stay blocked until released.
     for (const [id, t] of [...time.pending]) {
@@ -269,5 +259,70 @@ describe('local stage queue', () => {
     // No timer is left to deliver anything, and every message was handled or is still waiting.
     expect(time.pending.size).toBe(0);
     expect((await queue.depth('pm')) + handled.length).toBe(30);
+  });
+});
+
+describe('local stage queue during a store outage (issue 19)', () => {
+  it('logs one warning when polling starts failing (error code, no stack), repeats at most once a minute, and one line on recovery', async () => {
+    const time = virtualTime();
+    // Its own client to the store, which the test can cut off: every command fails with EIO.
+    const flaky = createDocumentClient({ endpoint: store.endpoint });
+    let down = false;
+    flaky.middlewareStack.add(
+      (next) => async (args) => {
+        if (down) throw Object.assign(new Error('IO error: disk gone'), { code: 'LEVEL_IO_ERROR' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'storeOutage' },
+    );
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const logger = new Logger({ serviceName: 'queue-test', logLevel: 'INFO' });
+    const queue = new LocalStageQueue({
+      db: flaky,
+      tableName: table,
+      clock: time.clock,
+      timers: time.timers,
+      logger,
+      maxPollIntervalMs: 2_000,
+      failureLogIntervalMs: 60_000,
+    });
+    try {
+      queue.start(async () => done);
+      await time.advance(1_000, queue);
+      down = true;
+      await time.advance(150_000, queue); // 2.5 minutes of failing polls on every stage
+      down = false;
+      await time.advance(3_000, queue);
+      await queue.stop();
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      flaky.destroy();
+    }
+    const entries = lines.flatMap((l) => l.split('\n').filter(Boolean)).map((l) => JSON.parse(l));
+    const events = entries.filter(
+      (e) => e.event === 'queue_poll_failing' || e.event === 'queue_poll_recovered',
+    );
+    // Hundreds of failed polls; three lines about them: the first, one a minute later, two minutes later…
+    expect(events.map((e) => [e.level, e.event, e.code])).toEqual([
+      ['WARN', 'queue_poll_failing', 'LEVEL_IO_ERROR'],
+      ['WARN', 'queue_poll_failing', 'LEVEL_IO_ERROR'],
+      ['WARN', 'queue_poll_failing', 'LEVEL_IO_ERROR'],
+      ['INFO', 'queue_poll_recovered', undefined],
+    ]);
+    expect(events[1].failures).toBeGreaterThan(4);
+    expect(events[3]).toMatchObject({
+      message: 'stage queue polling recovered',
+      failures: expect.any(Number),
+    });
+    expect(events[3].outageMs).toBeGreaterThan(145_000);
+    // No stack trace anywhere in what was logged.
+    expect(lines.join('')).not.toMatch(/\bat .+\(.+:\d+:\d+\)|"stack"/);
   });
 });

@@ -237,4 +237,42 @@ describe('stage attempts and infrastructure outages (issue 19)', () => {
       { stage: 'pm', status: 'succeeded', attempts: 2 },
     ]);
   });
+
+  it('at start, every unfinished project is resumed however many pages it takes (page size 2, 7 projects, 3 of them leased)', async () => {
+    const t = await setup({ model: { generate: () => new Promise(() => {}) } });
+    const ids = [t.created.id];
+    for (let i = 0; i < 6; i++) {
+      const res = await t.rt.request(
+        '/api/projects',
+        jsonPost({ name: `P${i}`, type: 'api', description: 'page' }),
+      );
+      ids.push(((await res.json()) as Project).id);
+    }
+    const repo = new DynamoProjectRepository(t.rt.db, loadConfig({}).dataTableName);
+    // Three runs that never finish: a process killed with three stages under way.
+    for (const id of ids.slice(0, 3)) void t.pipeline.handle({ ...t.message, projectId: id }, 1);
+    await expect
+      .poll(async () => {
+        const states = await Promise.all(ids.slice(0, 3).map((id) => repo.getState(t.created.clientId, id)));
+        return states.every((s) => s?.lease);
+      })
+      .toBe(true);
+    const restarted = new PipelineService({
+      repo,
+      artifacts: new FileArtifactStore(join(t.rt.dataDir, 'artifacts')),
+      blobs: new FileArtifactStore(join(t.rt.dataDir, 'artifacts')),
+      queue: { send: async (message: StageMessage) => void t.sent.push({ message }) },
+      model: new TemplateModelProvider(),
+      clock: t.clock,
+      metrics: t.metrics,
+      logger: silentLogger(),
+    });
+    t.sent.length = 0;
+    // After every creation (they used the server's clock).
+    t.clock.set('2027-01-01T00:00:00Z');
+    expect(await restarted.resumeAfterRestart({ pageSize: 2 })).toEqual({ released: 3, queued: 7 });
+    // Each project queued once, although released ones move within the listing while it is read.
+    expect(t.sent.map((s) => s.message.projectId).sort()).toEqual([...ids].sort());
+    expect(t.sent.every((s) => s.message.stage === 'pm')).toBe(true);
+  });
 });

@@ -216,7 +216,7 @@ describe('agent pipeline (local mode)', () => {
     ]);
 
     // Workers pick it up and finish it.
-    rt.queue.start((m, n) => rt.pipeline.handle(m, n));
+    rt.queue.start(rt.deliver);
     const done = await until(rt, project.id, ['completed']);
     expect(done.history).toHaveLength(4);
   });
@@ -259,7 +259,7 @@ describe('agent pipeline (local mode)', () => {
     clock.advance(10 * 60_000);
     const swept = await rt.pipeline.sweep({ requeueAfterMs: 300_000, stuckAfterMs: 900_000 });
     expect(swept.requeued).toBe(1);
-    rt.queue.start((m, n) => rt.pipeline.handle(m, n));
+    rt.queue.start(rt.deliver);
     const done = await until(rt, created.id, ['completed']);
     // The abandoned run counts as an attempt; the history keeps one record per stage run.
     expect(done.history.map((h) => h.stage)).toEqual(['pm', 'dev', 'qa', 'ops']);

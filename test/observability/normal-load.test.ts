@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StageMessage } from '../../src/domain/pipeline.ts';
 import type { Project } from '../../src/domain/project.ts';
 import { ALARM_CATALOG, type AlarmSpec, thresholdFor } from '../../src/observability/alarm-catalog.ts';
 import { METRICS, type MetricName } from '../../src/observability/metrics.ts';
@@ -28,13 +27,12 @@ let sweeps = 0;
 
 beforeAll(async () => {
   rt = await startTestRuntime({ metrics, workers: false });
-  rt.queue.start(async (message: StageMessage, attempt: number) => {
+  rt.queue.start(async (delivery) => {
     const started = performance.now();
     try {
-      return await rt.pipeline.handle(message, attempt);
-    } catch (error) {
-      worker.errors++;
-      throw error;
+      const decision = await rt.deliver(delivery);
+      if (decision.action !== 'done') worker.errors++;
+      return decision;
     } finally {
       worker.durations.push(performance.now() - started);
     }

@@ -49,7 +49,8 @@ export async function startTestRuntime(
     model: opts.model,
     workers: opts.workers,
     // Fast polling and short backoff keep pipeline tests quick; semantics are unchanged.
-    queue: { pollIntervalMs: 10, backoff: { baseMs: 5, capMs: 20 }, ...opts.queue },
+    queue: { pollIntervalMs: 10, ...opts.queue },
+    retryBackoff: { baseMs: 5, capMs: 20 },
   });
   const created = await runtime.keyAdmin.createKey({
     name: 'test',

@@ -3,8 +3,11 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqsStageQueue } from '../../src/adapters/aws/sqs-queue.ts';
-import type { PipelineService } from '../../src/app/pipeline.ts';
-import { createStageWorker, RETRY_BACKOFF } from '../../src/workers/stage-worker.ts';
+import type { HandleOutcome } from '../../src/app/pipeline.ts';
+import { createStageDelivery } from '../../src/app/stage-delivery.ts';
+import { STAGE_RETRY_BACKOFF as RETRY_BACKOFF } from '../../src/domain/backoff.ts';
+import type { StageMessage } from '../../src/domain/pipeline.ts';
+import { createStageWorker } from '../../src/workers/stage-worker.ts';
 import { silentLogger } from '../support/local-app.ts';
 import { SqsSimulator } from '../support/sqs-sim.ts';
 
@@ -38,6 +41,14 @@ function record(id: string, body: unknown, receiveCount = 1): SQSRecord {
 
 beforeEach(() => sqs.reset());
 
+/** The application's worker path over a scripted stage handler (3 attempts, the most jitter). */
+const deliverVia = (handle: (message: StageMessage, receiveCount: number) => Promise<unknown>) =>
+  createStageDelivery({
+    pipeline: { maxAttempts: 3, handle: handle as (m: StageMessage, n: number) => Promise<HandleOutcome> },
+    logger: silentLogger(),
+    random: () => 1,
+  });
+
 describe('SQS stage worker (partial batch responses)', () => {
   it('C11 reports only the failed records, and delays their next delivery with backoff', async () => {
     sqs.on(ChangeMessageVisibilityCommand).resolves({});
@@ -46,7 +57,7 @@ describe('SQS stage worker (partial batch responses)', () => {
       return 'processed' as const;
     });
     const worker = createStageWorker({
-      pipeline: { handle } as unknown as PipelineService,
+      deliver: deliverVia(handle),
       queue,
       logger: silentLogger(),
     });
@@ -68,11 +79,16 @@ describe('SQS stage worker (partial batch responses)', () => {
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['2', '3']);
     expect(handle).toHaveBeenCalledTimes(3);
     expect(handle).toHaveBeenCalledWith(message('bad'), 2);
-    const delays = sqs.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input);
-    expect(delays).toHaveLength(1);
-    expect(delays[0]).toMatchObject({ QueueUrl: urls.dev, ReceiptHandle: 'rh-2' });
-    expect(delays[0]!.VisibilityTimeout).toBeGreaterThanOrEqual(0);
-    expect(delays[0]!.VisibilityTimeout).toBeLessThanOrEqual(300);
+    const delays = sqs
+      .commandCalls(ChangeMessageVisibilityCommand)
+      .map((c) => c.args[0].input)
+      .sort((a, b) => String(a.ReceiptHandle).localeCompare(String(b.ReceiptHandle)));
+    // The failed stage (2nd receive) waits its backoff; the unreadable one is visible again at once,
+    // for the redrive policy to move it to the DLQ.
+    expect(delays).toEqual([
+      { QueueUrl: urls.dev, ReceiptHandle: 'rh-2', VisibilityTimeout: (RETRY_BACKOFF.baseMs * 2) / 1000 },
+      { QueueUrl: urls.dev, ReceiptHandle: 'rh-3', VisibilityTimeout: 0 },
+    ]);
   });
 
   it('sends each stage to its own queue with the correlation id', async () => {
@@ -113,7 +129,7 @@ describe('stage worker under the SQS event source mapping (simulated queues, red
       warnings.push(extra);
     }) as typeof logger.warn;
     const worker = createStageWorker({
-      pipeline: { handle: vi.fn(handle) } as unknown as PipelineService,
+      deliver: deliverVia(vi.fn(handle) as never),
       queue: simQueue,
       logger,
     });
@@ -140,7 +156,7 @@ describe('stage worker under the SQS event source mapping (simulated queues, red
     // The delay was set on the message's own queue (a 900 s visibility timeout would otherwise apply).
     const delay = sqs.commandCalls(ChangeMessageVisibilityCommand).at(-1)!.args[0].input;
     expect(delay.QueueUrl).toBe(sim.url(names.dev));
-    expect(delay.VisibilityTimeout).toBeLessThanOrEqual(RETRY_BACKOFF.baseMs / 1000);
+    expect(delay.VisibilityTimeout).toBe(RETRY_BACKOFF.baseMs / 1000);
     expect(warnings).toEqual([]);
     sim.advance(RETRY_BACKOFF.baseMs + 1);
     const second = await sim.deliver(names.dev, worker);
@@ -185,8 +201,9 @@ describe('stage worker under the SQS event source mapping (simulated queues, red
     };
     await expect(worker({ Records: [stray, record('s2', 'not json')] })).rejects.toThrow();
     expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
-    expect(warnings).toMatchObject([
+    expect(warnings.sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)))).toMatchObject([
       { event: 'retry_delay_failed', messageId: 's1', queue: 'arn:aws:sqs:us-east-1:123456789012:elsewhere' },
+      { event: 'retry_delay_failed', messageId: 's2', queue: 'arn:aws:sqs:us-east-1:1:dev' },
     ]);
   });
 

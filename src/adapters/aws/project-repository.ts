@@ -123,21 +123,25 @@ export class DynamoProjectRepository implements ProjectRepository {
     }
   }
 
-  async listActive(before: string, limit: number) {
-    const { Items = [] } = await this.db.send(
+  async listActive(before: string, limit: number, after?: string) {
+    const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: DATA_TABLE.gsi1.name,
         KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :before',
         ExpressionAttributeValues: { ':pk': keys.activeProjects, ':before': before },
         Limit: limit,
+        ...(after !== undefined && { ExclusiveStartKey: JSON.parse(after) as Record<string, unknown> }),
       }),
     );
-    return Items.map((i) => ({
-      clientId: String(i.clientId),
-      projectId: String(i.id),
-      updatedAt: String(i.updatedAt),
-    }));
+    return {
+      items: Items.map((i) => ({
+        clientId: String(i.clientId),
+        projectId: String(i.id),
+        updatedAt: String(i.updatedAt),
+      })),
+      ...(LastEvaluatedKey && { next: JSON.stringify(LastEvaluatedKey) }),
+    };
   }
 
   async getIdempotencyRecord(

@@ -14,7 +14,7 @@ import type { Stage } from '../../domain/project.ts';
 
 export type QueueUrls = Record<Stage, string>;
 
-/** One SQS queue per stage (each with its DLQ, maxReceiveCount 3, configured by CDK). */
+/** One SQS queue per stage, each with its DLQ after `maxReceiveCount` receives (CDK; the same number as PIPELINE_MAX_ATTEMPTS). */
 export class SqsStageQueue implements StageQueue {
   constructor(
     private readonly sqs: SQSClient,

@@ -10,8 +10,7 @@ import {
   ListTablesCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { ClassicLevel } from 'classic-level';
-import dynalite from 'dynalite';
+import type { ClassicLevel } from 'classic-level';
 import { storeEndpointConfig } from '../dynamodb/client.ts';
 import {
   countersTableDefinition,
@@ -90,6 +89,8 @@ function closeServer(server: Server): Promise<void> {
  * across the store's open closes the window in which two processes could both open `dynamodb/`.
  */
 export async function lockDataDir(dataDir: string): Promise<ClassicLevel | undefined> {
+  // Loaded when used: a CLI command that shares a running server's store never opens LevelDB.
+  const { ClassicLevel } = await import('classic-level');
   const lock = new ClassicLevel(join(dataDir, LOCK_DIR));
   try {
     await lock.open();
@@ -120,6 +121,8 @@ export async function startEmbeddedStore(opts: {
   advertise?: boolean;
   waitForLock?: boolean;
 }): Promise<EmbeddedStore> {
+  // Loaded when a store is started, not when the CLI connects to a running server's.
+  const { default: dynalite } = await import('dynalite');
   if (!opts.dataDir) {
     const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as Server;
     const endpoint = await listenTcp(server);
@@ -237,7 +240,11 @@ export async function connectOrStartStore(dataDir: string): Promise<EmbeddedStor
   }
 }
 
-/** Creates the tables local mode needs if they do not exist yet (AWS gets them from CDK). */
+/**
+ * Creates the tables local mode needs if they do not exist yet (AWS gets them from CDK): one
+ * ListTables, and a CreateTable only for a missing one (every CLI command on an existing data dir
+ * pays a single request).
+ */
 export async function ensureTables(
   endpoint: string,
   tableNames: { data: string; counters: string; queues?: string },
@@ -246,10 +253,19 @@ export async function ensureTables(
   const definitions = [dataTableDefinition(tableNames.data), countersTableDefinition(tableNames.counters)];
   if (tableNames.queues) definitions.push(localQueueTableDefinition(tableNames.queues));
   try {
+    const existing = new Set<string>();
+    let start: string | undefined;
+    do {
+      const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+      for (const name of page.TableNames ?? []) existing.add(name);
+      start = page.LastEvaluatedTableName;
+    } while (start);
     for (const definition of definitions) {
+      if (existing.has(definition.TableName!)) continue;
       try {
         await client.send(new CreateTableCommand(definition));
       } catch (error) {
+        // Another process (the server and a CLI command starting together) created it first.
         if (!(error instanceof ResourceInUseException)) throw error;
       }
       await waitUntilActive(client, definition.TableName!);

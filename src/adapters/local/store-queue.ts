@@ -6,8 +6,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
+import type { Logger } from '../../app/logger.ts';
 import type { Clock, StageQueue } from '../../app/ports.ts';
-import { backoffMs } from '../../domain/backoff.ts';
+import type { DeliveryDecision, StageDelivery } from '../../app/stage-delivery.ts';
 import type { StageMessage } from '../../domain/pipeline.ts';
 import { STAGES, type Stage } from '../../domain/project.ts';
 import { isConditionalCheckFailed } from '../dynamodb/client.ts';
@@ -15,10 +16,6 @@ import { isConditionalCheckFailed } from '../dynamodb/client.ts';
 export interface LocalQueueOptions {
   /** How long a received message stays invisible while its handler runs. Default 60 s. */
   visibilityTimeoutMs?: number;
-  /** Deliveries before a message moves to the stage's DLQ (SQS maxReceiveCount). Default 3. */
-  maxReceives?: number;
-  /** Backoff between failed deliveries. Default base 500 ms, cap 30 s, full jitter. */
-  backoff?: { baseMs: number; capMs: number };
   /** Delay between polls while a stage has work. Default 100 ms. */
   pollIntervalMs?: number;
   /**
@@ -28,8 +25,19 @@ export interface LocalQueueOptions {
   maxPollIntervalMs?: number;
   /** Messages handled at once per stage. Default 4. */
   concurrency?: number;
+  /** While polls keep failing (a store outage), repeat the warning at most this often. Default 60 s. */
+  failureLogIntervalMs?: number;
   /** Timer functions (tests inject fake ones). */
   timers?: QueueTimers;
+}
+
+/** Where the queue lives and what it reports to. */
+export interface LocalQueueDeps extends LocalQueueOptions {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  clock: Clock;
+  /** Poll failures and recoveries; default: none logged. */
+  logger?: Logger;
 }
 
 export interface QueueTimers {
@@ -59,7 +67,8 @@ export interface PollResult {
   nextVisibleAt?: number;
 }
 
-type Handler = (message: StageMessage, receiveCount: number) => Promise<unknown>;
+/** The application's worker path: handles one delivery and says what to do with the message. */
+type Deliver = (delivery: StageDelivery) => Promise<DeliveryDecision>;
 type Item = Record<string, unknown>;
 
 interface StageLoop {
@@ -76,10 +85,21 @@ const PAGE_SIZE = 100;
 
 const nextId = monotonicFactory();
 
+/** The error's code (ENOSPC, LEVEL_IO_ERROR…) or name, for a log line without a stack trace. */
+function errorCode(error: unknown): string {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = e.cause;
+  }
+  return error instanceof Error ? error.name : typeof error;
+}
+
 /**
  * Local stage queues with SQS semantics, kept in the embedded store so they survive restarts and
- * the CLI can list and redrive dead letters: visibility timeout, receive count, DLQ after
- * `maxReceives`, delayed delivery, and backoff with jitter between failed deliveries.
+ * the CLI can list and redrive dead letters: visibility timeout, receive count, delayed delivery.
+ * Whether a failed delivery is retried (and when) or dead-lettered is the application's decision
+ * (src/app/stage-delivery.ts), the same as on SQS; this queue only carries it out.
  *
  * Idle queues are cheap: each stage polls on its own timer, which doubles from `pollIntervalMs` to
  * `maxPollIntervalMs` while the stage is empty and wakes early for a delayed message that becomes
@@ -92,50 +112,52 @@ export class LocalStageQueue implements StageQueue {
   private readonly busy = new Map<Stage, number>();
   private readonly opts: Required<Omit<LocalQueueOptions, 'timers'>>;
   private readonly timers: QueueTimers;
+  private readonly db: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: Clock;
+  private readonly logger?: Logger;
   private stopping = false;
-  private handler?: Handler;
-  private onError: (error: unknown) => void = () => {};
+  private deliverTo?: Deliver;
+  /** Set while polls fail (one outage): when it began, failures so far, when it was last logged. */
+  private outage?: { since: number; failures: number; loggedAt: number; code: string };
 
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly clock: Clock,
-    opts: LocalQueueOptions = {},
-  ) {
-    const pollIntervalMs = opts.pollIntervalMs ?? 100;
+  constructor(deps: LocalQueueDeps) {
+    ({ db: this.db, tableName: this.tableName, clock: this.clock, logger: this.logger } = deps);
+    const pollIntervalMs = deps.pollIntervalMs ?? 100;
     this.opts = {
-      visibilityTimeoutMs: opts.visibilityTimeoutMs ?? 60_000,
-      maxReceives: opts.maxReceives ?? 3,
-      backoff: opts.backoff ?? { baseMs: 500, capMs: 30_000 },
+      visibilityTimeoutMs: deps.visibilityTimeoutMs ?? 60_000,
       pollIntervalMs,
-      maxPollIntervalMs: Math.max(pollIntervalMs, opts.maxPollIntervalMs ?? 2_000),
-      concurrency: opts.concurrency ?? 4,
+      maxPollIntervalMs: Math.max(pollIntervalMs, deps.maxPollIntervalMs ?? 2_000),
+      concurrency: deps.concurrency ?? 4,
+      failureLogIntervalMs: deps.failureLogIntervalMs ?? 60_000,
     };
-    this.timers = opts.timers ?? realTimers;
+    this.timers = deps.timers ?? realTimers;
   }
 
   async send(message: StageMessage, opts: { delaySeconds?: number } = {}) {
-    const delayMs = (opts.delaySeconds ?? 0) * 1000;
+    await this.enqueue(message.stage, message, (opts.delaySeconds ?? 0) * 1000);
+  }
+
+  private async enqueue(stage: Stage, body: unknown, delayMs: number) {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          PK: message.stage,
+          PK: stage,
           SK: nextId(),
-          body: message,
+          body,
           receiveCount: 0,
           visibleAt: this.clock.now().getTime() + delayMs,
         },
       }),
     );
     // A delayed message is found by the next poll, which wakes when it becomes visible.
-    if (delayMs === 0) this.wake(message.stage);
+    if (delayMs === 0) this.wake(stage);
   }
 
-  /** Starts polling every stage queue, handing messages to `handler`. */
-  start(handler: Handler, onError: (error: unknown) => void = () => {}) {
-    this.handler = handler;
-    this.onError = onError;
+  /** Starts polling every stage queue, handing each delivery to `deliver` and carrying out its decision. */
+  start(deliver: Deliver) {
+    this.deliverTo = deliver;
     for (const stage of STAGES) {
       this.loops.set(stage, { idleMs: this.opts.pollIntervalMs, again: false });
       this.schedule(stage, 0);
@@ -181,17 +203,58 @@ export class LocalStageQueue implements StageQueue {
   }
 
   private run(stage: Stage, loop: StageLoop) {
-    if (this.stopping || loop.polling || !this.handler) return;
+    if (this.stopping || loop.polling || !this.deliverTo) return;
     loop.again = false;
-    loop.polling = this.pollOnce(stage, this.handler)
-      .catch((error: unknown) => {
-        this.onError(error);
-        return undefined;
-      })
+    loop.polling = this.pollOnce(stage, this.deliverTo)
+      .then(
+        (result) => {
+          this.pollSucceeded();
+          return result;
+        },
+        (error: unknown) => {
+          this.pollFailed(error);
+          return undefined;
+        },
+      )
       .then((result) => {
         loop.polling = undefined;
         this.schedule(stage, this.nextDelay(loop, result));
       });
+  }
+
+  /**
+   * A store outage fails every poll of every stage: one warning when polling starts failing (the
+   * error code, no stack), a reminder at most every `failureLogIntervalMs`, one line on recovery.
+   */
+  private pollFailed(error: unknown) {
+    const now = this.clock.now().getTime();
+    const code = errorCode(error);
+    if (!this.outage) {
+      this.outage = { since: now, failures: 1, loggedAt: now, code };
+      this.logger?.warn('stage queue polling failing; retrying', { event: 'queue_poll_failing', code });
+      return;
+    }
+    this.outage.failures++;
+    if (now - this.outage.loggedAt < this.opts.failureLogIntervalMs && code === this.outage.code) return;
+    this.outage.loggedAt = now;
+    this.outage.code = code;
+    this.logger?.warn('stage queue polling still failing', {
+      event: 'queue_poll_failing',
+      code,
+      failures: this.outage.failures,
+      outageMs: now - this.outage.since,
+    });
+  }
+
+  private pollSucceeded() {
+    if (!this.outage) return;
+    const { since, failures } = this.outage;
+    this.outage = undefined;
+    this.logger?.info('stage queue polling recovered', {
+      event: 'queue_poll_recovered',
+      failures,
+      outageMs: this.clock.now().getTime() - since,
+    });
   }
 
   private nextDelay(loop: StageLoop, result: PollResult | undefined): number {
@@ -208,7 +271,7 @@ export class LocalStageQueue implements StageQueue {
   }
 
   /** One poll of `stage`: receives up to the free concurrency's worth of visible messages. */
-  async pollOnce(stage: Stage, handler: Handler): Promise<PollResult> {
+  async pollOnce(stage: Stage, deliver: Deliver): Promise<PollResult> {
     const free = this.opts.concurrency - (this.busy.get(stage) ?? 0);
     if (free <= 0) return { received: 0 };
     const now = this.clock.now().getTime();
@@ -238,8 +301,16 @@ export class LocalStageQueue implements StageQueue {
       }
       received++;
       this.busy.set(stage, (this.busy.get(stage) ?? 0) + 1);
-      const run = this.deliver(stage, String(item.SK), item.body as StageMessage, receiveCount, handler)
-        .catch((error: unknown) => this.onError(error))
+      const run = this.deliver(stage, item, receiveCount, deliver)
+        .catch((error: unknown) => {
+          // The decision could not be carried out (store down): the message reappears after its
+          // visibility timeout, as a message whose handler crashed does on SQS.
+          this.logger?.warn('stage message left for redelivery', {
+            event: 'queue_delivery_failed',
+            stage,
+            code: errorCode(error),
+          });
+        })
         .finally(() => {
           this.busy.set(stage, (this.busy.get(stage) ?? 1) - 1);
           this.inFlight.delete(run);
@@ -283,45 +354,55 @@ export class LocalStageQueue implements StageQueue {
     );
   }
 
-  private async deliver(
-    stage: Stage,
-    id: string,
-    body: StageMessage,
-    receiveCount: number,
-    handler: Handler,
-  ) {
-    const key = { PK: stage, SK: id };
-    try {
-      await handler(body, receiveCount);
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
-    } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (receiveCount >= this.opts.maxReceives) {
+  private async deliver(stage: Stage, item: Item, receiveCount: number, deliver: Deliver) {
+    const key = { PK: stage, SK: item.SK };
+    const decision = await deliver({ body: item.body, receiveCount });
+    const now = this.clock.now();
+    switch (decision.action) {
+      case 'done':
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
+        return;
+      case 'retry':
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET visibleAt = :at',
+            ExpressionAttributeValues: { ':at': now.getTime() + decision.delayMs },
+          }),
+        );
+        return;
+      case 'requeue':
+        // As if this delivery never happened: the receive count goes back to what it was.
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'SET visibleAt = :at, receiveCount = :count, body = :body',
+            ExpressionAttributeValues: {
+              ':at': now.getTime() + decision.delayMs,
+              ':count': receiveCount - 1,
+              ':body': decision.message,
+            },
+          }),
+        );
+        return;
+      case 'dead-letter':
         await this.db.send(
           new PutCommand({
             TableName: this.tableName,
             Item: {
               PK: `dlq#${stage}`,
-              SK: id,
-              body,
+              SK: item.SK,
+              body: item.body,
               receiveCount,
-              failedAt: this.clock.now().toISOString(),
-              error: reason,
+              failedAt: now.toISOString(),
+              error: decision.reason,
             },
           }),
         );
         await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key }));
         return;
-      }
-      const delay = backoffMs(receiveCount, this.opts.backoff);
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET visibleAt = :at',
-          ExpressionAttributeValues: { ':at': this.clock.now().getTime() + delay },
-        }),
-      );
     }
   }
 
@@ -349,7 +430,8 @@ export class LocalStageQueue implements StageQueue {
   async redrive(stage: Stage): Promise<number> {
     const dead = await this.listDlq(stage);
     for (const message of dead) {
-      await this.send(message.body);
+      // Back to the queue it was dead-lettered from, whatever its body says (as an SQS redrive).
+      await this.enqueue(stage, message.body, 0);
       await this.db.send(
         new DeleteCommand({ TableName: this.tableName, Key: { PK: `dlq#${stage}`, SK: message.id } }),
       );

@@ -110,13 +110,8 @@ export function registerProjects(program: Command) {
       withTarget<[string, { client: string }]>(async (t, out, projectId, opts) => {
         const { retryProject } = await import('../../app/pipeline.ts');
         const result = await retryProject(
-          t.projects,
-          t.queue,
-          systemClock,
-          opts.client,
-          projectId,
-          `cli-retry-${Date.now()}`,
-          t.slots,
+          { repo: t.projects, queue: t.queue, clock: systemClock, slots: t.slots },
+          { clientId: opts.client, projectId, correlationId: `cli-retry-${Date.now()}` },
         );
         if (result.outcome === 'not_failed') {
           throw new CliError(

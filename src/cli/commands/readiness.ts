@@ -13,7 +13,7 @@ import {
 import { requirementById } from '../../readiness/requirements.ts';
 import { synthesizeTemplates } from '../../readiness/synthesize.ts';
 import { readCloudAssembly, type StackTemplate, templateSetFor } from '../../readiness/template-set.ts';
-import { readTestReport, TestReportError } from '../../readiness/test-report.ts';
+import type { TestIndex } from '../../readiness/test-report.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { GlobalOptions } from '../globals.ts';
 import { table } from '../output.ts';
@@ -88,7 +88,9 @@ export function registerReadiness(program: Command) {
       }
       const env = globals.env ?? 'production';
       const format = opts.format ?? (globals.json ? 'json' : 'table');
-      let tests: ReturnType<typeof readTestReport> | undefined;
+      let tests: TestIndex | undefined;
+      // Loaded here: its schema (zod) would slow every other command's start.
+      const { readTestReport, TestReportError } = await import('../../readiness/test-report.ts');
       try {
         tests = opts.tests ? readTestReport(opts.tests) : undefined;
       } catch (error) {
