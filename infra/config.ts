@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { resourceNames } from '../src/naming.ts';
 import { DEFAULT_PIPELINE_MAX_ATTEMPTS } from '../src/config.ts';
+import { resourceNames } from '../src/naming.ts';
 
 /** Where alarms link when no runbook URL is configured: the runbook in this repository. */
 export const DEFAULT_RUNBOOK = 'docs/RUNBOOK.md';

@@ -38,7 +38,7 @@ export interface CicdStackProps extends StackProps {
  * A role trusts only jobs of the configured repository running in the GitHub environment of the
  * same name (so production's role is reachable only after that environment's required reviewers
  * approve), and may only assume the CDK bootstrap roles of its environment's region and of
- * us-east-1 (the account stack's region), and run the pipeline's two commands against its own
+ * us-east-1 (the account stack's region) and of its other canary regions (R11.5), and run the pipeline's two commands against its own
  * environment (operatePolicy): no long-lived keys, nothing else.
  */
 export class CicdStack extends Stack {
@@ -57,7 +57,8 @@ export class CicdStack extends Stack {
           clientIds: [GITHUB_OIDC_AUDIENCE],
         });
     for (const env of props.environments) {
-      const regions = [...new Set([env.region, ACCOUNT_STACK_REGION])];
+      // R11.5: the canary stacks of the other regions deploy through the same role.
+      const regions = [...new Set([env.region, ACCOUNT_STACK_REGION, ...(env.canaryRegions ?? [])])];
       const operate = operatePolicy(this, env);
       const role = new Role(this, `Deploy-${env.name}`, {
         roleName: deployRoleName(env.name),

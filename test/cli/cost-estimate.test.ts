@@ -75,7 +75,7 @@ describe('agenticai cost estimate (prices the synthesized template)', () => {
         JSON.stringify({ Resources: { C1: canary } }),
       );
       expect(await runCli(['cost', 'estimate', '--template-dir', dir, '--json'])).toBe(0);
-      const item = JSON.parse(stdout).fixed.find(
+      const item = JSON.parse(output.stdout).fixed.find(
         (i: { item: string }) => i.item === 'Synthetics canary runs',
       );
       // 2 regions × 30 days × 288 runs a day × $0.0012.

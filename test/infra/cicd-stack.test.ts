@@ -109,6 +109,17 @@ describe('CI/CD roles stack (R12.3, R12.4)', () => {
     expect(resources.sort()).toEqual(expected.sort());
   });
 
+  it("R11.5 R12.3 production's deploy role may also assume the bootstrap roles of its second canary region", () => {
+    const [role] = roles(cicd('333333333333'));
+    const statement = role!.Properties.Policies.find((p) => p.PolicyName === 'assume-cdk-bootstrap-roles')!
+      .PolicyDocument.Statement[0]!;
+    const regions = new Set(
+      (statement.Resource as string[]).map((arn) => arn.split('-role-333333333333-')[1]),
+    );
+    // eu-west-1's default second canary region (infra/environments.ts) deploys a stack of its own.
+    expect([...regions].sort()).toEqual(['eu-central-1', 'eu-west-1', 'us-east-1']);
+  });
+
   it("R12.5 R12.3 besides, it runs the canary and the rollback on its own environment's resources only", () => {
     const [role] = roles(cicd('333333333333'));
     expect(role!.Properties.RoleName).toBe(deployRoleName('production'));

@@ -73,7 +73,14 @@ export const LAYER_RULES: Record<string, readonly string[]> = {
  * Packages the domain may use besides its own modules: validation (zod), ids (ulid), and
  * hashing/checksums from Node (pure computation, no I/O).
  */
-export const DOMAIN_PACKAGES: readonly string[] = ['zod', 'zod/mini', 'zod/v4/locales/en.js', 'ulid', 'node:crypto', 'node:zlib'];
+export const DOMAIN_PACKAGES: readonly string[] = [
+  'zod',
+  'zod/mini',
+  'zod/v4/locales/en.js',
+  'ulid',
+  'node:crypto',
+  'node:zlib',
+];
 
 /** An import edge: `from` and `to` are repository-relative paths, or a package name for `to`. */
 export interface ImportEdge {
