@@ -78,7 +78,9 @@ describe('running-projects cap (issue 19: exact under concurrency)', () => {
   }, 180_000);
 
   it('a slot taken for a project that was never written (crash after admission) is reclaimed after the grace period', async () => {
-    const clock = manualClock('2026-11-23T10:00:00Z');
+    // Project ids are monotonic ULIDs: one minted by an earlier test at real time T is never older
+    // than T, so this clock starts a day after the real now (a fixed date would be in the past some day).
+    const clock = manualClock(new Date(Date.now() + 86_400_000).toISOString());
     const { rt, slots } = await runtime({ workers: false, clock, env: { RUNNING_PROJECTS: '1' } });
     const lost = newProjectId(clock.now());
     await slots.hold(rt.clientId, lost);

@@ -692,7 +692,8 @@ describe('agenticai readiness --live (read-only AWS calls, SDK mocks)', () => {
       'stage v1 of API a1b2c3d4e5 (eu-west-1) behind web ACL agenticai-production',
     );
     expect(evidence('R11.1', 'live:canary-runs')).toBe(
-      'agenticai-production (eu-west-1): last run PASSED at 2026-11-23T09:56:30.000Z, rate(5 minutes)',
+      'agenticai-production (eu-west-1): last run PASSED at 2026-11-23T09:56:30.000Z, rate(5 minutes); ' +
+        'agenticai-production (us-west-2): last run PASSED at 2026-11-23T09:56:30.000Z, rate(5 minutes)',
     );
     expect(evidence('R7.5', 'live:restore-drill')).toMatch(
       /^last drill passed 2026-11-13T09:40:00.000Z \(10 days ago\)/,
