@@ -23,6 +23,8 @@ export interface HealthCanaryProps {
   readonly keySecret: ISecret;
   readonly stepBudgetMs: number;
   readonly removalPolicy: RemovalPolicy;
+  /** Minutes between runs (config `canaryIntervalMinutes`). @default CANARY_INTERVAL_MINUTES */
+  readonly intervalMinutes?: number;
 }
 
 /** src/canary/synthetics-handler.ts as one CommonJS file; the runtime provides the SDK and Synthetics. */
@@ -76,7 +78,7 @@ export class HealthCanary extends Construct {
     this.canary = new Canary(this, 'Canary', {
       canaryName: props.name,
       runtime: CANARY_RUNTIME,
-      schedule: Schedule.rate(Duration.minutes(CANARY_INTERVAL_MINUTES)),
+      schedule: Schedule.rate(Duration.minutes(props.intervalMinutes ?? CANARY_INTERVAL_MINUTES)),
       test: { code: Code.fromInline(bundledScript()), handler: 'index.handler' },
       environmentVariables: {
         CANARY_ENDPOINT: props.endpoint,

@@ -29,6 +29,7 @@ import { HealthCanary } from '../constructs/health-canary.ts';
 import { SecureRestApi } from '../constructs/secure-rest-api.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { StageQueues } from '../constructs/stage-queues.ts';
+import { COST_PROFILE_METADATA, costProfileMetadata } from '../cost-profile.ts';
 import { Monitoring } from '../observability/monitoring.ts';
 
 export interface AgenticAiStackProps extends StackProps {
@@ -49,8 +50,10 @@ export class AgenticAiStack extends Stack {
   readonly pepperSecret: Secret;
   readonly canaryKeySecret: Secret;
   readonly monitoring: Monitoring;
-  readonly notifierFunction: ServiceFunction;
-  readonly firewall: ApiFirewall;
+  /** The Slack notifier, when `slackNotifier` is on. */
+  readonly notifierFunction?: ServiceFunction;
+  /** The web ACL, when `waf.enabled` is on. */
+  readonly firewall?: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
     super(scope, id, props);
@@ -60,6 +63,8 @@ export class AgenticAiStack extends Stack {
     Tags.of(this).add('Application', 'AgenticAI');
     Tags.of(this).add('Environment', config.name);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
+    // What the cost profile gives up, for readiness (not applicable there) and the cost estimate.
+    this.templateOptions.metadata = { [COST_PROFILE_METADATA]: costProfileMetadata(config) };
 
     this.tables = new DataTables(this, 'Tables', {
       dataTableName: names.dataTable,
@@ -202,15 +207,70 @@ export class AgenticAiStack extends Stack {
       keySecret: this.canaryKeySecret,
       stepBudgetMs: DEFAULT_CANARY_STEP_BUDGET_MS,
       removalPolicy: stateful,
+      intervalMinutes: config.canaryIntervalMinutes,
     });
-    this.firewall = new ApiFirewall(this, 'Firewall', {
-      name: names.stack,
-      api: restApi.api,
-      ratePerIpPer5Min: config.waf.ratePerIpPer5Min,
-      blockAnonymousIps: config.waf.blockAnonymousIps,
-    });
+    if (config.waf.enabled) {
+      this.firewall = new ApiFirewall(this, 'Firewall', {
+        name: names.stack,
+        api: restApi.api,
+        ratePerIpPer5Min: config.waf.ratePerIpPer5Min,
+        blockAnonymousIps: config.waf.blockAnonymousIps,
+      });
+    } else {
+      Validations.of(restApi.api.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: `No web ACL in ${config.name}: its cost profile turns WAF off (waf.enabled); readiness reports R8.1/R8.2 as not applicable there (docs/COSTS.md).`,
+      });
+    }
 
-    // Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted.
+    const slack = config.slackNotifier ? this.createSlackNotifier(config) : undefined;
+    this.notifierFunction = slack?.notifier;
+    const notifierDlq = slack?.notifierDlq;
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      envName: config.name,
+      adminEmails: config.adminEmails,
+      runbookUrl: config.runbookUrl,
+      costProfile: config.costProfile,
+      ...(this.notifierFunction && {
+        notifier: { handler: this.notifierFunction.alias, function: this.notifierFunction.function },
+      }),
+      functions: (
+        [
+          { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
+          { label: 'worker', fn: this.workerFunction },
+          { label: 'sweeper', fn: this.sweeperFunction, scheduled: true },
+          ...(this.notifierFunction ? [{ label: 'notifier' as const, fn: this.notifierFunction }] : []),
+        ] as const
+      ).map(({ label, fn, ...rest }) => ({
+        label,
+        functionName: fn.function.functionName,
+        logGroup: fn.logGroup,
+        concurrencyLimit: ('limit' in rest ? rest.limit : undefined) ?? config.accountConcurrencyLimit,
+        timeoutSeconds: fn.function.timeout!.toSeconds(),
+        scheduled: 'scheduled' in rest,
+      })),
+      api: { name: names.stack, stage: 'v1' },
+      canaries: [{ name: this.healthCanary.canary.canaryName, region: this.region }],
+      ...(this.firewall && {
+        waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
+      }),
+      tables: [
+        { label: 'data', tableName: names.dataTable },
+        { label: 'counters', tableName: names.countersTable },
+      ],
+      queues: STAGES.map((stage) => ({ label: stage, queueName: names.stageQueue(stage) })),
+      deadLetterQueues: [
+        ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
+        { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
+        ...(notifierDlq ? [{ label: 'notifier-dlq', queueName: notifierDlq.queueName }] : []),
+      ],
+    });
+  }
+
+  /** Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted. */
+  private createSlackNotifier(config: EnvironmentConfig) {
+    const names = resourceNames(config.name);
     const slackWebhook = new Secret(this, 'SlackWebhook', {
       secretName: `agenticai/${config.name}/slack-webhook`,
       description:
@@ -233,7 +293,7 @@ export class AgenticAiStack extends Stack {
         reason: 'This queue is itself a dead-letter queue (alerts the notifier could not post).',
       });
     }
-    this.notifierFunction = new ServiceFunction(this, 'NotifierFunction', {
+    const notifier = new ServiceFunction(this, 'NotifierFunction', {
       entry: 'src/entry/notifier-lambda.ts',
       memoryMb: 256,
       timeout: Duration.seconds(30),
@@ -245,7 +305,7 @@ export class AgenticAiStack extends Stack {
       logGroupName: names.notifierLogGroup,
       deadLetterQueue: notifierDlq,
     });
-    this.notifierFunction.function.addToRolePolicy(
+    notifier.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [slackWebhook.secretArn],
@@ -253,7 +313,7 @@ export class AgenticAiStack extends Stack {
     );
     // Kept warning: SNS accepts a qualified (alias) ARN for the lambda protocol; the subscription
     // targets `live` on purpose so a rollback moves the notifier too.
-    Validations.of(this.notifierFunction.alias).acknowledge({
+    Validations.of(notifier.alias).acknowledge({
       id: 'CloudFormation-Validate::W3694',
       reason: 'SNS lambda subscriptions accept qualified ARNs; the alias is deliberate (rollback moves it).',
     });
@@ -263,43 +323,9 @@ export class AgenticAiStack extends Stack {
         'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; a test checks that only X-Ray actions use "*".',
       ],
     ] as const) {
-      Validations.of(this.notifierFunction).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+      Validations.of(notifier).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
-
-    this.monitoring = new Monitoring(this, 'Monitoring', {
-      envName: config.name,
-      adminEmails: config.adminEmails,
-      runbookUrl: config.runbookUrl,
-      notifier: { handler: this.notifierFunction.alias, function: this.notifierFunction.function },
-      functions: (
-        [
-          { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
-          { label: 'worker', fn: this.workerFunction },
-          { label: 'sweeper', fn: this.sweeperFunction, scheduled: true },
-          { label: 'notifier', fn: this.notifierFunction },
-        ] as const
-      ).map(({ label, fn, ...rest }) => ({
-        label,
-        functionName: fn.function.functionName,
-        logGroup: fn.logGroup,
-        concurrencyLimit: ('limit' in rest ? rest.limit : undefined) ?? config.accountConcurrencyLimit,
-        timeoutSeconds: fn.function.timeout!.toSeconds(),
-        scheduled: 'scheduled' in rest,
-      })),
-      api: { name: names.stack, stage: 'v1' },
-      canaries: [{ name: this.healthCanary.canary.canaryName, region: this.region }],
-      waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
-      tables: [
-        { label: 'data', tableName: names.dataTable },
-        { label: 'counters', tableName: names.countersTable },
-      ],
-      queues: STAGES.map((stage) => ({ label: stage, queueName: names.stageQueue(stage) })),
-      deadLetterQueues: [
-        ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
-        { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
-        { label: 'notifier-dlq', queueName: notifierDlq.queueName },
-      ],
-    });
+    return { notifier, notifierDlq };
   }
 
   /**
