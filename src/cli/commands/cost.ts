@@ -15,7 +15,12 @@ import {
   PRICES,
   type Template,
 } from '../../domain/cost-estimate.ts';
-import { buildCostReport, type CostReport, reportPeriod } from '../../domain/cost-report.ts';
+import {
+  buildCostReport,
+  type ChartStyle,
+  renderCostReport,
+  reportPeriod,
+} from '../../domain/cost-report.ts';
 import { accountNames, resourceNames } from '../../naming.ts';
 import { EMITTED_METRICS, METRIC, SERVICES } from '../../observability/metrics.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -38,44 +43,12 @@ function parseBudget(value: string): number {
   return n;
 }
 
-const STATUS_TEXT: Record<CostReport['status'], string> = {
-  within: '✓ Within Budget',
-  warning: '! Warning: on course to exceed the budget, or past 80 %',
-  over: '✗ Over Budget',
-};
-
-/** The design document's layout, plus a daily trend chart. */
-export function renderCostReport(report: CostReport): string {
-  const monthName = new Date(`${report.period.start}T00:00:00Z`).toLocaleString('en-US', {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  const title = `AgenticAI Cost Report - ${monthName}`;
-  const width = Math.max(0, ...report.byService.map((s) => s.service.length)) + 1;
-  const peak = Math.max(0, ...report.daily.map((d) => d.amount));
-  const bar = (amount: number) => (peak > 0 ? '█'.repeat(Math.round((amount / peak) * 30)) : '');
-  return [
-    title,
-    '='.repeat(title.length),
-    `Current Spending: ${money(report.monthToDate)} / ${money(report.budget)} (${report.percentOfBudget.toFixed(1)}%)`,
-    `Days Remaining: ${report.daysRemaining}`,
-    '',
-    'By Service:',
-    ...(report.byService.length === 0
-      ? ['  (no charges yet)']
-      : report.byService.map(
-          (s) => `  ${`${s.service}:`.padEnd(width + 1)} ${money(s.amount)} (${s.share.toFixed(1)}%)`,
-        )),
-    '',
-    'Daily Trend:',
-    ...report.daily.map((d) => `  ${d.date.slice(5)} ${money(d.amount).padStart(9)} ${bar(d.amount)}`),
-    '',
-    `Projected End-of-Month: ${money(report.projectedMonthEnd)} (${report.projectionMethod === 'forecast' ? 'AWS forecast' : 'linear from month to date'})`,
-    `Status: ${STATUS_TEXT[report.status]}`,
-    '',
-    'Unblended cost from Cost Explorer, credits and refunds excluded; today’s figure is partial.',
-  ].join('\n');
+/**
+ * Unicode blocks in a terminal; plain ASCII when the output is piped or redirected, for a dumb
+ * terminal, or with NO_COLOR set (https://no-color.org asks for plain output).
+ */
+export function chartStyle(stream: { isTTY?: boolean } = process.stdout, env = process.env): ChartStyle {
+  return stream.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb' ? 'unicode' : 'ascii';
 }
 
 export function registerCost(program: Command) {
@@ -111,7 +84,7 @@ export function registerCost(program: Command) {
         const budget =
           opts.budget ?? (await deployedBudget(config, accountNames.budget)) ?? DEFAULT_BUDGET_USD;
         const report = buildCostReport({ period, rows, budget, forecastRest });
-        createOutput(globals.json).print(renderCostReport(report), report);
+        createOutput(globals.json).print(renderCostReport(report, chartStyle()), report);
         if (opts.check && (report.monthToDate > report.budget || report.projectedMonthEnd > report.budget)) {
           throw new CliError(
             `over budget: ${money(report.monthToDate)} spent, ${money(report.projectedMonthEnd)} projected, budget ${money(report.budget)}`,
