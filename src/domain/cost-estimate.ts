@@ -203,11 +203,21 @@ const isApiFunction = (r: Resource) =>
   r.Type === 'AWS::Lambda::Function' &&
   r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'agenticai-api';
 
-export function requestPath(templates: Template[], usage: Usage): RequestPath {
+/**
+ * `shared`: the account's and region's stacks, where account-wide settings (an X-Ray sampling
+ * rule) may live.
+ */
+export function requestPath(templates: Template[], usage: Usage, shared: Template[] = []): RequestPath {
   const api = ofType(templates, 'AWS::Lambda::Function').find(isApiFunction);
   const stage = ofType(templates, 'AWS::ApiGateway::Stage')[0];
   const logging = ofType(templates, 'AWS::WAFv2::LoggingConfiguration')[0];
-  const rule = ofType(templates, 'AWS::XRay::SamplingRule')[0]?.Properties?.SamplingRule;
+  // The matching rule of lowest priority wins; AWS's default rule applies when there is none.
+  const rule = ofType([...templates, ...shared], 'AWS::XRay::SamplingRule')
+    .map((r) => r.Properties?.SamplingRule)
+    .filter(
+      (r) => r && (String(r.ServiceName ?? '*') === '*' || String(r.ServiceName).startsWith('agenticai')),
+    )
+    .sort((a, b) => Number(a.Priority ?? 10_000) - Number(b.Priority ?? 10_000))[0];
   const methodSettings = (stage?.Properties?.MethodSettings ?? []) as { MetricsEnabled?: boolean }[];
   const methods = ofType(templates, 'AWS::ApiGateway::Method').filter(
     (m) => m.Properties?.HttpMethod !== 'OPTIONS',
@@ -337,6 +347,8 @@ export interface FreeTierUsage {
 
 export interface EnvironmentInputs {
   requestsPerMonth: number;
+  /** The account's and region's stacks (account-wide settings such as an X-Ray sampling rule). */
+  shared?: Template[];
   /** Custom metrics published whatever the traffic (by the schedule and the canary's requests). */
   idleCustomMetrics: number;
   /** Custom metrics once every code path has traffic (the whole registry). */
@@ -347,7 +359,7 @@ export interface EnvironmentInputs {
 /** One environment (its own stacks): fixed monthly items, per-million items, and the month at `requestsPerMonth`. */
 export function estimateEnvironment(templates: Template[], inputs: EnvironmentInputs) {
   const { usage } = inputs;
-  const path = requestPath(templates, usage);
+  const path = requestPath(templates, usage, inputs.shared);
   const perMillion = perMillionRequests(path, usage, inputs.requestsPerMonth);
 
   const acls = ofType(templates, 'AWS::WAFv2::WebACL');

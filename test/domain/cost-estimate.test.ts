@@ -8,6 +8,7 @@ import {
   modelCostPerProject,
   perMillionRequests,
   type RequestPath,
+  requestPath,
   runsPerMonth,
   type Template,
   tracedRequests,
@@ -94,6 +95,24 @@ describe('R5.5 cost estimate: pricing math', () => {
       'Log storage (30 days)',
       'X-Ray traces (1 % sampled at this volume)',
     ]);
+  });
+
+  it("X-Ray: the template's sampling rule, also from the account's shared stacks, else AWS's default", () => {
+    const stage: Template = {
+      Resources: { Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { TracingEnabled: true } } },
+    };
+    const rule = (priority: number, fixedRate: number) => ({
+      Type: 'AWS::XRay::SamplingRule',
+      Properties: {
+        SamplingRule: { ServiceName: '*', Priority: priority, ReservoirSize: 0, FixedRate: fixedRate },
+      },
+    });
+    expect(requestPath([stage], usage).sampling).toEqual({ reservoirPerSecond: 1, fixedRate: 0.05 });
+    const region: Template = { Resources: { Loose: rule(9000, 0.5), Tight: rule(100, 0.01) } };
+    expect(requestPath([stage], usage, [region]).sampling).toEqual({
+      reservoirPerSecond: 0,
+      fixedRate: 0.01,
+    });
   });
 
   it('an unfiltered WAF log is priced for every request; no WAF, no WAF items', () => {

@@ -155,9 +155,14 @@ const envOf = (stackName: string) =>
     (env) => stackName === resourceNames(env).stack || stackName.startsWith(`${resourceNames(env).stack}-`),
   );
 
-function priceEnvironment(templates: Template[], requestsPerMonth: number): EnvironmentEstimate {
+function priceEnvironment(
+  templates: Template[],
+  requestsPerMonth: number,
+  shared: Template[] = [],
+): EnvironmentEstimate {
   return estimateEnvironment(templates, {
     requestsPerMonth,
+    shared,
     idleCustomMetrics: idleMetricCount(templates, EMITTED_METRICS, {
       service: SERVICES.api,
       coldStartMetric: METRIC.ColdStart,
@@ -241,20 +246,19 @@ export function registerCostEstimate(cost: Command) {
         if (opts.all) {
           const account = own[0]!.account;
           const inAccount = stacks.filter((s) => s.account === account);
+          const shared = inAccount.filter((s) => !envOf(s.stackName)).map((s) => s.template);
           const parts: AccountPart[] = [
             ...ENVIRONMENTS.filter((e) => inAccount.some((s) => envOf(s.stackName) === e)).map((e) => ({
               name: e,
               estimate: priceEnvironment(
                 inAccount.filter((s) => envOf(s.stackName) === e).map((s) => s.template),
                 opts.traffic?.[e] ?? 0,
+                shared,
               ),
             })),
             {
               name: 'account',
-              estimate: priceEnvironment(
-                inAccount.filter((s) => !envOf(s.stackName)).map((s) => s.template),
-                0,
-              ),
+              estimate: priceEnvironment(shared, 0),
             },
           ];
           const result = estimateAccount(parts, budget.amount, budget.scope);
@@ -267,6 +271,7 @@ export function registerCostEstimate(cost: Command) {
         const result = priceEnvironment(
           own.map((s) => s.template),
           opts.requestsPerMonth,
+          stacks.filter((s) => !envOf(s.stackName) && s.account === own[0]!.account).map((s) => s.template),
         );
         const api = own
           .flatMap((s) => Object.values(s.template.Resources))
