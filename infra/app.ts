@@ -121,7 +121,7 @@ export function buildApp(
           endpoint: main.apiUrl,
           keySecretArn: main.canaryKeySecret.secretArn,
           region: config.region,
-          notifierArn: main.notifierFunction.alias.functionArn,
+          ...(main.notifierFunction && { notifierArn: main.notifierFunction.alias.functionArn }),
         },
       });
     }),

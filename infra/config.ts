@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PIPELINE_MAX_ATTEMPTS } from '../src/config.ts';
 import { resourceNames } from '../src/naming.ts';
+import { COST_PROFILES } from '../src/domain/cost-profile.ts';
 
 /** Where alarms link when no runbook URL is configured: the runbook in this repository. */
 export const DEFAULT_RUNBOOK = 'docs/RUNBOOK.md';
@@ -14,8 +15,22 @@ export const EnvironmentConfig = z.strictObject({
   region,
   /** Alert and budget recipients; staging and production need at least one real address. */
   adminEmails: z.array(z.email()).default([]),
-  /** Monthly AWS budget in USD (R5.1). */
+  /**
+   * Monthly AWS budget in USD (R5.1). One budget covers the whole account: the highest environment
+   * in the account sets it (production, else staging, else dev); `agenticai cost estimate --all`
+   * compares every environment of the account with it.
+   */
   monthlyBudgetUsd: z.number().positive().default(50),
+  /**
+   * What the environment spends on hardening (docs/COSTS.md): the catalog alarms it keeps (their
+   * `profiles`) and, in `full` only, the composite alarm. Production keeps `full`.
+   */
+  costProfile: z.enum(COST_PROFILES).default('full'),
+  /**
+   * The Slack notifier (C4: email plus optional Slack): its function, webhook secret, DLQ and their
+   * alarms. Off, alerts go by email only.
+   */
+  slackNotifier: z.boolean().default(true),
   api: z
     .strictObject({
       /** Stage throttling, requests per second (a second line behind the per-client hourly limit). */
@@ -53,13 +68,18 @@ export const EnvironmentConfig = z.strictObject({
   accountConcurrencyLimit: z.number().int().min(10).default(1000),
   waf: z
     .strictObject({
+      /** A web ACL in front of the API (R8.1, R8.2): $5 + $1 per rule a month, $0.60 per million requests. */
+      enabled: z.boolean().default(true),
       /** Requests per IP per 5 minutes before WAF blocks (R8.2). */
       ratePerIpPer5Min: z.number().int().min(100).max(2_000_000_000).default(2000),
       /** Also block anonymising networks (VPNs, Tor, hosting providers). */
       blockAnonymousIps: z.boolean().default(false),
     })
-    .default({ ratePerIpPer5Min: 2000, blockAnonymousIps: false }),
-  /** Filter the account budget to costs tagged `Environment=<value>` (activate the cost allocation tag first). */
+    .default({ enabled: true, ratePerIpPer5Min: 2000, blockAnonymousIps: false }),
+  /**
+   * Filter the account budget to costs tagged `Environment=<value>` (activate the cost allocation tag
+   * first); `cost estimate --all` then compares only that environment with the budget.
+   */
   budgetEnvironmentTag: z.string().min(1).optional(),
   /** Cost anomaly alert threshold in USD of total impact. */
   anomalyThresholdUsd: z.number().positive().default(10),

@@ -64,17 +64,30 @@ export function canaryDefaults(name: EnvironmentName, region: string) {
   return { canaryIntervalMinutes: name === 'staging' ? 15 : 60, canaryRegions: [region] };
 }
 
-/** Per-environment settings that are not installation-specific. */
+/**
+ * Per-environment settings that are not installation-specific. Cost profiles (docs/COSTS.md):
+ * production keeps the full hardening; staging and dev give up the web ACL, the Slack notifier and
+ * most alarms so that all three fit one account's $50 budget (`agenticai cost estimate --all`).
+ */
 const DEFAULTS: Record<EnvironmentName, Record<string, unknown>> = {
   dev: {
-    monthlyBudgetUsd: 50,
+    costProfile: 'minimal',
+    waf: { enabled: false },
+    slackNotifier: false,
+    // The canary owner's (#14) numbers: production every 5 minutes, staging 15, dev 60.
+    canaryIntervalMinutes: 60,
     workers: { memoryMb: 1024, timeoutSeconds: 300, maxConcurrency: 2 },
     pitrRecoveryPeriodDays: 7,
   },
   staging: {
+    costProfile: 'lean',
+    waf: { enabled: false },
+    slackNotifier: false,
+    canaryIntervalMinutes: 15,
     api: { throttleRateLimit: 200, throttleBurstLimit: 400, memoryMb: 512, timeoutSeconds: 29 },
   },
   production: {
+    costProfile: 'full',
     // Reserved concurrency is opt-in: add `reservedConcurrency: 100` here once the account's
     // concurrency quota is above 100 + that value (agenticai doctor checks it).
     api: { throttleRateLimit: 1000, throttleBurstLimit: 2000, memoryMb: 1024, timeoutSeconds: 29 },

@@ -97,7 +97,9 @@ export class GradualDeployments extends Construct {
     });
     for (const { label, fn } of props.functions) {
       const alarms = rollbackAlarms(props.alarms, label);
-      if (alarms.length === 0)
+      // A gradual deploy is only as safe as its alarms; all at once (a cost profile that keeps no
+      // critical alarm, e.g. dev) still rolls back a failed or stopped deployment.
+      if (alarms.length === 0 && props.style === 'canary')
         throw new Error(
           `no critical alarm watches the ${label} function: its deployments could not roll back`,
         );
@@ -107,7 +109,11 @@ export class GradualDeployments extends Construct {
         alias: fn.alias,
         deploymentConfig: DEPLOYMENT_CONFIGS[props.style],
         alarms,
-        autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+        autoRollback: {
+          failedDeployment: true,
+          stoppedDeployment: true,
+          deploymentInAlarm: alarms.length > 0,
+        },
         role: this.role.withoutPolicyUpdates(),
       });
       this.groups[label] = group;

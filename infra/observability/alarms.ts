@@ -8,9 +8,10 @@ import {
 import type { Construct } from 'constructs';
 import { resourceNames } from '../../src/naming.ts';
 import {
-  ALARM_CATALOG,
   type AlarmSpec,
   type AlarmTarget,
+  alarmsKeptBy,
+  type CostProfile,
   fill,
   type RenderedAlarm,
   RUNBOOK_URL,
@@ -45,13 +46,16 @@ export interface CatalogAlarmsProps {
    * @default RUNBOOK_URL
    */
   readonly runbookUrl?: string;
-  /** @default ALARM_CATALOG */
+  /** Which alarms (the catalog's `profiles`) and whether the composite exist. @default 'full' */
+  readonly profile?: CostProfile;
+  /** @default the alarms `profile` keeps */
   readonly catalog?: readonly AlarmSpec[];
 }
 
 export interface CatalogAlarms {
   readonly alarms: { rendered: RenderedAlarm; target: AlarmTarget; alarm: Alarm }[];
-  readonly systemHealth: CompositeAlarm;
+  /** Undefined in profiles without the composite (their alarms page directly). */
+  readonly systemHealth?: CompositeAlarm;
 }
 
 /**
@@ -68,7 +72,10 @@ export function catalogAlarm(
   scope: Construct,
   spec: AlarmSpec,
   target: AlarmTarget,
-  props: Pick<CatalogAlarmsProps, 'envName' | 'metrics' | 'channels' | 'runbookUrl'>,
+  props: Pick<CatalogAlarmsProps, 'envName' | 'metrics' | 'channels' | 'runbookUrl'> & {
+    /** Without a composite, alarms that would page through it page directly. @default true */
+    composite?: boolean;
+  },
 ): CatalogAlarms['alarms'][number] {
   const rendered = renderAlarm(spec, target, {
     env: props.envName,
@@ -84,7 +91,7 @@ export function catalogAlarm(
     comparisonOperator: COMPARISON[spec.comparison],
     treatMissingData: MISSING[spec.treatMissingData],
   });
-  const topic = topicFor(spec, props.channels);
+  const topic = topicFor(props.composite === false ? { ...spec, paging: 'direct' } : spec, props.channels);
   if (topic) notify(alarm, topic);
   return { rendered, target, alarm };
 }
@@ -92,11 +99,14 @@ export function catalogAlarm(
 export function createCatalogAlarms(scope: Construct, props: CatalogAlarmsProps): CatalogAlarms {
   const alarms: CatalogAlarms['alarms'] = [];
   const runbookUrl = props.runbookUrl ?? RUNBOOK_URL;
-  for (const spec of props.catalog ?? ALARM_CATALOG) {
+  const profile = props.profile ?? 'full';
+  const composite = SYSTEM_HEALTH.profiles.includes(profile);
+  for (const spec of props.catalog ?? alarmsKeptBy(profile)) {
     for (const target of props.targets[spec.scope]) {
-      alarms.push(catalogAlarm(scope, spec, target, { ...props, runbookUrl }));
+      alarms.push(catalogAlarm(scope, spec, target, { ...props, runbookUrl, composite }));
     }
   }
+  if (!composite) return { alarms };
   const covered = alarms.filter((a) => a.rendered.spec.paging === 'composite').map((a) => a.alarm);
   const systemHealth = new CompositeAlarm(scope, 'SystemHealth', {
     compositeAlarmName: `${resourceNames(props.envName).alarmPrefix}${SYSTEM_HEALTH.id}`,

@@ -41,7 +41,7 @@ export interface MonitoringDashboardProps {
   };
   /** The alarms, rendered: the status widget lists them and graphs draw their thresholds. */
   readonly alarms: readonly { readonly rendered: RenderedAlarm; readonly alarm: IAlarm }[];
-  readonly systemHealth: IAlarm;
+  readonly systemHealth?: IAlarm;
 }
 
 /**
@@ -78,7 +78,7 @@ export function createDashboard(scope: Construct, props: MonitoringDashboardProp
   dashboard.addWidgets(
     new AlarmStatusWidget({
       title: 'Alarms',
-      alarms: [props.systemHealth, ...props.alarms.map((a) => a.alarm)],
+      alarms: [...(props.systemHealth ? [props.systemHealth] : []), ...props.alarms.map((a) => a.alarm)],
       width: 24,
       height: 6,
     }),

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { CANARY_STEPS } from '../../src/canary/health-check.ts';
 import { resourceNames } from '../../src/naming.ts';
 import { ALERT_LOG_GROUPS_ENV } from '../../src/notifier/evidence.ts';
-import type { AlarmTarget, Scope } from '../../src/observability/alarm-catalog.ts';
+import type { AlarmTarget, CostProfile, Scope } from '../../src/observability/alarm-catalog.ts';
 import type { FunctionLabel } from '../../src/observability/metrics.ts';
 import { AlertTopics } from '../constructs/alert-topics.ts';
 import { type CatalogAlarms, createCatalogAlarms } from './alarms.ts';
@@ -69,6 +69,8 @@ export interface MonitoringProps {
   readonly canaries?: readonly CanaryRef[];
   /** Where the runbook lives; alarm descriptions link to its sections. @default RUNBOOK_URL */
   readonly runbookUrl?: string;
+  /** Which catalog alarms exist (their `profiles`) and whether the composite does. @default 'full' */
+  readonly costProfile?: CostProfile;
 }
 
 /** One health-check canary: its name, its region, and its interval (its alarm's period). */
@@ -97,7 +99,7 @@ export class Monitoring extends Construct {
   readonly generalTopic: Topic;
   readonly criticalTopic: Topic;
   readonly alarms: CatalogAlarms['alarms'];
-  readonly systemHealth: CompositeAlarm;
+  readonly systemHealth?: CompositeAlarm;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -145,6 +147,7 @@ export class Monitoring extends Construct {
       metrics,
       channels: { general: this.generalTopic, critical: this.criticalTopic },
       runbookUrl: props.runbookUrl,
+      profile: props.costProfile,
     });
     this.alarms = alarms;
     this.systemHealth = systemHealth;

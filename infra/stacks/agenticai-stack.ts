@@ -31,6 +31,7 @@ import { HealthCanary } from '../constructs/health-canary.ts';
 import { SecureRestApi } from '../constructs/secure-rest-api.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { StageQueues } from '../constructs/stage-queues.ts';
+import { COST_PROFILE_METADATA, costProfileMetadata } from '../cost-profile.ts';
 import { Monitoring } from '../observability/monitoring.ts';
 
 export interface AgenticAiStackProps extends StackProps {
@@ -51,8 +52,10 @@ export class AgenticAiStack extends Stack {
   readonly pepperSecret: Secret;
   readonly canaryKeySecret: Secret;
   readonly monitoring: Monitoring;
-  readonly notifierFunction: ServiceFunction;
-  readonly firewall: ApiFirewall;
+  /** The Slack notifier, when `slackNotifier` is on. */
+  readonly notifierFunction?: ServiceFunction;
+  /** The web ACL, when `waf.enabled` is on. */
+  readonly firewall?: ApiFirewall;
   readonly deployments: GradualDeployments;
 
   constructor(scope: Construct, id: string, props: AgenticAiStackProps) {
@@ -65,6 +68,8 @@ export class AgenticAiStack extends Stack {
     Tags.of(this).add('Application', 'AgenticAI');
     Tags.of(this).add('Environment', config.name);
     for (const [key, value] of Object.entries(config.tags)) Tags.of(this).add(key, value);
+    // What the cost profile gives up, for readiness (not applicable there) and the cost estimate.
+    this.templateOptions.metadata = { [COST_PROFILE_METADATA]: costProfileMetadata(config) };
 
     this.tables = new DataTables(this, 'Tables', {
       dataTableName: names.dataTable,
@@ -225,14 +230,105 @@ export class AgenticAiStack extends Stack {
       value: config.canaryRegions!.join(','),
       description: `Regions with a health-check canary (${config.region}'s here, the others in ${names.canaryStack('<region>')})`,
     });
-    this.firewall = new ApiFirewall(this, 'Firewall', {
-      name: names.stack,
-      api: restApi.api,
-      ratePerIpPer5Min: config.waf.ratePerIpPer5Min,
-      blockAnonymousIps: config.waf.blockAnonymousIps,
+    if (config.waf.enabled) {
+      this.firewall = new ApiFirewall(this, 'Firewall', {
+        name: names.stack,
+        api: restApi.api,
+        ratePerIpPer5Min: config.waf.ratePerIpPer5Min,
+        blockAnonymousIps: config.waf.blockAnonymousIps,
+      });
+    } else {
+      Validations.of(restApi.api.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: `No web ACL in ${config.name}: its cost profile turns WAF off (waf.enabled); readiness reports R8.1/R8.2 as not applicable there (docs/COSTS.md).`,
+      });
+    }
+
+    const slack = config.slackNotifier ? this.createSlackNotifier(config) : undefined;
+    this.notifierFunction = slack?.notifier;
+    const notifierDlq = slack?.notifierDlq;
+
+    // The other regions' canary topics invoke the notifier (SNS to Lambda across regions). The
+    // topic ARN is built from its name, so this stack does not depend on those stacks.
+    for (const region of this.notifierFunction ? extraCanaryRegions(config) : []) {
+      this.notifierFunction!.alias.addPermission(`InvokeFromCanaryTopic-${region}`, {
+        principal: new ServicePrincipal('sns.amazonaws.com'),
+        sourceArn: this.formatArn({
+          service: 'sns',
+          region,
+          resource: names.canaryTopic(region),
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      });
+    }
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      envName: config.name,
+      adminEmails: config.adminEmails,
+      runbookUrl: config.runbookUrl,
+      costProfile: config.costProfile,
+      ...(this.notifierFunction && {
+        notifier: { handler: this.notifierFunction.alias, function: this.notifierFunction.function },
+      }),
+      functions: (
+        [
+          { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
+          { label: 'worker', fn: this.workerFunction },
+          { label: 'sweeper', fn: this.sweeperFunction, scheduled: true },
+          ...(this.notifierFunction ? [{ label: 'notifier' as const, fn: this.notifierFunction }] : []),
+        ] as const
+      ).map(({ label, fn, ...rest }) => ({
+        label,
+        functionName: fn.function.functionName,
+        logGroup: fn.logGroup,
+        concurrencyLimit: ('limit' in rest ? rest.limit : undefined) ?? config.accountConcurrencyLimit,
+        timeoutSeconds: fn.function.timeout!.toSeconds(),
+        scheduled: 'scheduled' in rest,
+      })),
+      api: { name: names.stack, stage: 'v1' },
+      // Every region's canary on the dashboard; the alarm here is this region's (the others' are in their stacks).
+      canaries: config.canaryRegions!.map((region) => ({
+        name: region === this.region ? this.healthCanary.canary.canaryName : names.canary,
+        region,
+        intervalMinutes: config.canaryIntervalMinutes,
+      })),
+      ...(this.firewall && {
+        waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
+      }),
+      tables: [
+        { label: 'data', tableName: dataTableName },
+        { label: 'counters', tableName: names.countersTable },
+      ],
+      queues: STAGES.map((stage) => ({ label: stage, queueName: names.stageQueue(stage) })),
+      deadLetterQueues: [
+        ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
+        { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
+        ...(notifierDlq ? [{ label: 'notifier-dlq', queueName: notifierDlq.queueName }] : []),
+        ...extraCanaryRegions(config).map((region) => ({
+          label: `canary-${region}-alert-delivery-dlq`,
+          queueName: names.canaryDeliveryDlq(region),
+          region,
+        })),
+      ],
     });
 
-    // Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted.
+    // R12.5: new versions reach `live` through CodeDeploy, rolled back on the catalog's critical alarms.
+    this.deployments = new GradualDeployments(this, 'Deployments', {
+      envName: config.name,
+      style: config.deploymentStyle,
+      alarms: this.monitoring.alarms,
+      functions: [
+        { label: 'api', fn: this.apiFunction },
+        { label: 'worker', fn: this.workerFunction },
+        { label: 'sweeper', fn: this.sweeperFunction },
+        ...(this.notifierFunction ? [{ label: 'notifier' as const, fn: this.notifierFunction }] : []),
+      ],
+    });
+  }
+
+  /** Slack notifier (R3.5): email stays the baseline; the webhook secret is filled when Slack is wanted. */
+  private createSlackNotifier(config: EnvironmentConfig) {
+    const names = resourceNames(config.name);
     const slackWebhook = new Secret(this, 'SlackWebhook', {
       secretName: names.slackWebhookSecret,
       description:
@@ -255,7 +351,7 @@ export class AgenticAiStack extends Stack {
         reason: 'This queue is itself a dead-letter queue (alerts the notifier could not post).',
       });
     }
-    this.notifierFunction = new ServiceFunction(this, 'NotifierFunction', {
+    const notifier = new ServiceFunction(this, 'NotifierFunction', {
       entry: 'src/entry/notifier-lambda.ts',
       memoryMb: 256,
       timeout: Duration.seconds(30),
@@ -267,7 +363,7 @@ export class AgenticAiStack extends Stack {
       logGroupName: names.notifierLogGroup,
       deadLetterQueue: notifierDlq,
     });
-    this.notifierFunction.function.addToRolePolicy(
+    notifier.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [slackWebhook.secretArn],
@@ -275,7 +371,7 @@ export class AgenticAiStack extends Stack {
     );
     // Kept warning: SNS accepts a qualified (alias) ARN for the lambda protocol; the subscription
     // targets `live` on purpose so a rollback moves the notifier too.
-    Validations.of(this.notifierFunction.alias).acknowledge({
+    Validations.of(notifier.alias).acknowledge({
       id: 'CloudFormation-Validate::W3694',
       reason: 'SNS lambda subscriptions accept qualified ARNs; the alias is deliberate (rollback moves it).',
     });
@@ -285,80 +381,9 @@ export class AgenticAiStack extends Stack {
         'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; a test checks that only X-Ray actions use "*".',
       ],
     ] as const) {
-      Validations.of(this.notifierFunction).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+      Validations.of(notifier).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
     }
-
-    // The other regions' canary topics invoke the notifier (SNS to Lambda across regions). The
-    // topic ARN is built from its name, so this stack does not depend on those stacks.
-    for (const region of extraCanaryRegions(config)) {
-      this.notifierFunction.alias.addPermission(`InvokeFromCanaryTopic-${region}`, {
-        principal: new ServicePrincipal('sns.amazonaws.com'),
-        sourceArn: this.formatArn({
-          service: 'sns',
-          region,
-          resource: names.canaryTopic(region),
-          arnFormat: ArnFormat.NO_RESOURCE_NAME,
-        }),
-      });
-    }
-
-    this.monitoring = new Monitoring(this, 'Monitoring', {
-      envName: config.name,
-      adminEmails: config.adminEmails,
-      runbookUrl: config.runbookUrl,
-      notifier: { handler: this.notifierFunction.alias, function: this.notifierFunction.function },
-      functions: (
-        [
-          { label: 'api', fn: this.apiFunction, limit: config.api.reservedConcurrency },
-          { label: 'worker', fn: this.workerFunction },
-          { label: 'sweeper', fn: this.sweeperFunction, scheduled: true },
-          { label: 'notifier', fn: this.notifierFunction },
-        ] as const
-      ).map(({ label, fn, ...rest }) => ({
-        label,
-        functionName: fn.function.functionName,
-        logGroup: fn.logGroup,
-        concurrencyLimit: ('limit' in rest ? rest.limit : undefined) ?? config.accountConcurrencyLimit,
-        timeoutSeconds: fn.function.timeout!.toSeconds(),
-        scheduled: 'scheduled' in rest,
-      })),
-      api: { name: names.stack, stage: 'v1' },
-      // Every region's canary on the dashboard; the alarm here is this region's (the others' are in their stacks).
-      canaries: config.canaryRegions!.map((region) => ({
-        name: region === this.region ? this.healthCanary.canary.canaryName : names.canary,
-        region,
-        intervalMinutes: config.canaryIntervalMinutes,
-      })),
-      waf: { webAclName: names.stack, region: this.region, ruleNames: this.firewall.ruleNames },
-      tables: [
-        { label: 'data', tableName: dataTableName },
-        { label: 'counters', tableName: names.countersTable },
-      ],
-      queues: STAGES.map((stage) => ({ label: stage, queueName: names.stageQueue(stage) })),
-      deadLetterQueues: [
-        ...STAGES.map((stage) => ({ label: `${stage}-dlq`, queueName: names.stageDlq(stage) })),
-        { label: 'sweeper-dlq', queueName: sweeperDlq.queueName },
-        { label: 'notifier-dlq', queueName: notifierDlq.queueName },
-        ...extraCanaryRegions(config).map((region) => ({
-          label: `canary-${region}-alert-delivery-dlq`,
-          queueName: names.canaryDeliveryDlq(region),
-          region,
-        })),
-      ],
-    });
-
-    // R12.5: new versions reach `live` through CodeDeploy, rolled back on the catalog's critical alarms.
-    this.deployments = new GradualDeployments(this, 'Deployments', {
-      envName: config.name,
-      style: config.deploymentStyle,
-      alarms: this.monitoring.alarms,
-      functions: [
-        { label: 'api', fn: this.apiFunction },
-        { label: 'worker', fn: this.workerFunction },
-        { label: 'sweeper', fn: this.sweeperFunction },
-        { label: 'notifier', fn: this.notifierFunction },
-      ],
-    });
+    return { notifier, notifierDlq };
   }
 
   /**

@@ -23,8 +23,11 @@ export interface CanaryRegionStackProps extends StackProps {
     /** The canary key secret's full ARN, in the main region. */
     readonly keySecretArn: string;
     readonly region: string;
-    /** The Slack notifier's `live` alias (main region); it allows this region's topic to invoke it. */
-    readonly notifierArn: string;
+    /**
+     * The Slack notifier's `live` alias (main region); it allows this region's topic to invoke it.
+     * @default none: the environment's cost profile has no Slack notifier (email only)
+     */
+    readonly notifierArn?: string;
   };
 }
 
@@ -73,12 +76,13 @@ export class CanaryRegionStack extends Stack {
     });
     // SNS delivers to a Lambda function in another region; the function's permission for this
     // topic is in the environment stack (a Lambda permission lives in the function's region).
-    new Subscription(this, 'NotifierSubscription', {
-      topic: this.topic,
-      protocol: SubscriptionProtocol.LAMBDA,
-      endpoint: main.notifierArn,
-      deadLetterQueue: deliveryDlq,
-    });
+    if (main.notifierArn)
+      new Subscription(this, 'NotifierSubscription', {
+        topic: this.topic,
+        protocol: SubscriptionProtocol.LAMBDA,
+        endpoint: main.notifierArn,
+        deadLetterQueue: deliveryDlq,
+      });
 
     const alarmProps = {
       envName: config.name,

@@ -121,3 +121,87 @@ export function buildCostReport(args: {
     daily,
   };
 }
+
+/** How the report draws: Unicode blocks in a terminal, plain ASCII elsewhere (pipes, files, NO_COLOR). */
+export type ChartStyle = 'unicode' | 'ascii';
+
+const GLYPHS = {
+  unicode: { bar: '█', empty: '░', marker: '│', spark: '▁▂▃▄▅▆▇█', ok: '✓', warn: '!', over: '✗' },
+  ascii: { bar: '#', empty: '.', marker: '|', spark: '_.:-=+*#', ok: 'OK', warn: '!', over: 'OVER' },
+} as const;
+
+const money = (n: number) => `$${n.toFixed(2)}`;
+const BAR_WIDTH = 30;
+const GAUGE_WIDTH = 40;
+
+/** One character per day of the month: the day's spend on an 8-level ramp, blank for days to come. */
+export function sparkline(report: CostReport, daysInMonth: number, style: ChartStyle): string {
+  const ramp = GLYPHS[style].spark;
+  const peak = Math.max(0, ...report.daily.map((d) => d.amount));
+  const days = report.daily.map((d) =>
+    peak > 0 ? ramp[Math.min(ramp.length - 1, Math.floor((d.amount / peak) * (ramp.length - 1)))] : ramp[0],
+  );
+  return `${days.join('')}${' '.repeat(Math.max(0, daysInMonth - days.length))}`;
+}
+
+/** A bar of `value` on a scale that fits both it and the budget, the budget marked where it falls. */
+export function gauge(value: number, budget: number, scale: number, style: ChartStyle, width = GAUGE_WIDTH) {
+  const g = GLYPHS[style];
+  const at = (n: number) => (scale > 0 ? Math.min(width, Math.round((n / scale) * width)) : 0);
+  const filled = at(value);
+  const cells: string[] = Array.from({ length: width }, (_, i) => (i < filled ? g.bar : g.empty));
+  cells.splice(at(budget), 0, g.marker);
+  return cells.join('');
+}
+
+const STATUS_TEXT: Record<CostReport['status'], string> = {
+  within: 'Within Budget',
+  warning: 'Warning: on course to exceed the budget, or past 80 %',
+  over: 'Over Budget',
+};
+
+/** The report as text: spend by service, the daily trend, and the month-end projection against the budget. */
+export function renderCostReport(report: CostReport, style: ChartStyle): string {
+  const g = GLYPHS[style];
+  const monthName = new Date(`${report.period.start}T00:00:00Z`).toLocaleString('en-US', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const title = `AgenticAI Cost Report - ${monthName}`;
+  const width = Math.max(0, ...report.byService.map((s) => s.service.length)) + 1;
+  const peak = Math.max(0, ...report.daily.map((d) => d.amount));
+  const bar = (amount: number) => (peak > 0 ? g.bar.repeat(Math.round((amount / peak) * BAR_WIDTH)) : '');
+  const daysInMonth = report.daily.length + report.daysRemaining;
+  const scale = Math.max(report.budget, report.projectedMonthEnd, report.monthToDate);
+  const pct = (n: number) => (report.budget > 0 ? `${((n / report.budget) * 100).toFixed(1)}%` : '—');
+  const mark = { within: g.ok, warning: g.warn, over: g.over }[report.status];
+  return [
+    title,
+    '='.repeat(title.length),
+    `Current Spending: ${money(report.monthToDate)} / ${money(report.budget)} (${report.percentOfBudget.toFixed(1)}%)`,
+    `Days Remaining: ${report.daysRemaining}`,
+    '',
+    'By Service:',
+    ...(report.byService.length === 0
+      ? ['  (no charges yet)']
+      : report.byService.map(
+          (s) => `  ${`${s.service}:`.padEnd(width + 1)} ${money(s.amount)} (${s.share.toFixed(1)}%)`,
+        )),
+    '',
+    'Daily Trend:',
+    ...report.daily.map((d) =>
+      `  ${d.date.slice(5)} ${money(d.amount).padStart(9)} ${bar(d.amount)}`.trimEnd(),
+    ),
+    `  month  [${sparkline(report, daysInMonth, style)}]`,
+    '',
+    `Projection against the budget (${g.marker} = ${money(report.budget)}):`,
+    `  spent so far ${money(report.monthToDate).padStart(9)} ${gauge(report.monthToDate, report.budget, scale, style)} ${pct(report.monthToDate)} of budget`,
+    `  month end    ${money(report.projectedMonthEnd).padStart(9)} ${gauge(report.projectedMonthEnd, report.budget, scale, style)} ${pct(report.projectedMonthEnd)} of budget`,
+    '',
+    `Projected End-of-Month: ${money(report.projectedMonthEnd)} (${report.projectionMethod === 'forecast' ? 'AWS forecast' : 'linear from month to date'})`,
+    `Status: ${mark} ${STATUS_TEXT[report.status]}`,
+    '',
+    "Unblended cost from Cost Explorer, credits and refunds excluded; today's figure is partial.",
+  ].join('\n');
+}

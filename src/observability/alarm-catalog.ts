@@ -1,3 +1,4 @@
+import type { CostProfile } from '../domain/cost-profile.ts';
 import { APP_NAME, resourceNames } from '../naming.ts';
 import {
   AUTH_FAILURE_REASONS,
@@ -21,6 +22,7 @@ export type Scope = 'function' | 'api' | 'table' | 'dlq' | 'waf' | 'environment'
 export type Unit = 'ms' | 'percent' | 'fraction' | 'count';
 /** A fixed value, or a share of the function's timeout (durations follow what a function may take). */
 export type Threshold = number | { fractionOfTimeout: number };
+export type { CostProfile };
 
 export interface MetricRef {
   namespace: string;
@@ -68,6 +70,8 @@ export interface AlarmSpec {
   /** Why missing data is treated so, where it matters. */
   readonly missingDataReason?: string;
   readonly runbookAnchor: string;
+  /** The cost profiles that keep this alarm (default `full` only): the one list of what a cheaper profile gives up. */
+  readonly profiles: readonly CostProfile[];
   /** Templates: `{threshold}`, `{window}`, `{period}` and the resource placeholders are filled by `renderAlarm`. */
   readonly title: string;
   readonly description: string;
@@ -81,6 +85,7 @@ const DEFAULTS = {
   comparison: 'GreaterThanThreshold',
   treatMissingData: 'notBreaching',
   paging: 'direct',
+  profiles: ['full'],
 } as const;
 
 type AlarmInput = Omit<
@@ -167,6 +172,7 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
   }),
   alarm({
     id: 'api-5xx',
+    profiles: ['full', 'lean'],
     requirement: 'R3.2',
     severity: 'critical',
     paging: 'composite',
@@ -186,6 +192,7 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
   }),
   alarm({
     id: 'lambda-consecutive-failures',
+    profiles: ['full', 'lean'],
     requirement: 'R3.3',
     severity: 'critical',
     paging: 'composite',
@@ -507,7 +514,10 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
   }),
   alarm({
     id: 'canary-failed',
+    // Every profile keeps it ($0.10 a month): its period is the canary's interval, so a 15- or
+    // 60-minute canary is judged run by run, never by periods without a run.
     requirement: 'R11.2',
+    profiles: ['full', 'lean', 'minimal'],
     severity: 'critical',
     scope: 'canary',
     metric: {
@@ -567,6 +577,8 @@ export const ALARM_CATALOG: readonly AlarmSpec[] = [
 /** The composite alarm: one page for an outage, over the alarms whose `paging` is `composite`. */
 export const SYSTEM_HEALTH = {
   id: 'system-health',
+  /** Cheaper profiles page each kept alarm directly: a composite over two or three alarms is $0.50 for little. */
+  profiles: ['full'] as readonly CostProfile[],
   runbookAnchor: 'system-health',
   severity: 'critical',
   title: 'System health',
@@ -583,6 +595,10 @@ export const RUNBOOK_URL = 'docs/RUNBOOK.md';
 export function fill(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
 }
+
+/** The catalog alarms a cost profile keeps (all of them for `full`). */
+export const alarmsKeptBy = (profile: CostProfile): readonly AlarmSpec[] =>
+  ALARM_CATALOG.filter((spec) => spec.profiles.includes(profile));
 
 /** One resource an alarm is bound to: its label (in the alarm name) and the placeholder values. */
 export interface AlarmTarget {

@@ -14,6 +14,11 @@ export interface TemplateCheck {
   id: string;
   requirements: readonly RequirementId[];
   description: string;
+  /**
+   * The catalog alarms the check looks for: when the environment's cost profile leaves all of them
+   * out, a failure is reported as not applicable (with the profile) instead.
+   */
+  alarms?: readonly string[];
   run(set: TemplateSet): CheckResult;
 }
 

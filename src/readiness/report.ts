@@ -1,9 +1,9 @@
-import type { CheckResult, TemplateCheck } from './check.ts';
+import { type CheckResult, notApplicable, type TemplateCheck } from './check.ts';
 import { TEMPLATE_CHECKS } from './checks/index.ts';
 import type { LiveCheck, LiveContext } from './live/context.ts';
 import { cell } from './markdown.ts';
 import { REQUIREMENT_GROUPS, type Requirement } from './requirements.ts';
-import type { TemplateSet } from './template-set.ts';
+import { costProfileOf, type TemplateSet } from './template-set.ts';
 import type { TestEvidence, TestIndex } from './test-report.ts';
 
 export type RequirementStatus = 'pass' | 'fail' | 'not applicable' | 'not built' | 'no evidence';
@@ -60,10 +60,27 @@ export async function runLiveChecks(
   return outcomes;
 }
 
+/**
+ * Why a failed check does not apply to this environment: its cost profile gives up every
+ * requirement the check proves, or every catalog alarm it looks for (production gives up nothing).
+ */
+export function waiverOf(check: TemplateCheck, set: TemplateSet): string | undefined {
+  const profile = costProfileOf(set);
+  if (!profile) return undefined;
+  const reasons = check.requirements.map((r) => profile.waived[r]);
+  if (reasons.every((r) => r !== undefined)) return [...new Set(reasons)].join('; ');
+  if (check.alarms?.length && check.alarms.every((a) => profile.omittedAlarms.includes(a)))
+    return `the ${profile.profile} cost profile of ${set.env} keeps no ${check.alarms.join(', ')} alarm (docs/COSTS.md)`;
+  return undefined;
+}
+
 /** A check that throws is a failed check that says why, never a crashed report. */
 function runCheck(check: TemplateCheck, set: TemplateSet): CheckOutcome {
   try {
-    return { check: check.id, description: check.description, ...check.run(set) };
+    const result = check.run(set);
+    const waiver = result.status === 'fail' ? waiverOf(check, set) : undefined;
+    if (waiver) return { check: check.id, description: check.description, ...notApplicable(waiver) };
+    return { check: check.id, description: check.description, ...result };
   } catch (error) {
     return {
       check: check.id,

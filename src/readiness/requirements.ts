@@ -222,7 +222,7 @@ export const REQUIREMENT_GROUPS = [
         id: 'R5.1',
         title: 'Monthly budget of $50 (configurable)',
         summary:
-          'One monthly COST budget `agenticai-monthly` in the account stack, $50 by default (`monthlyBudgetUsd`), optionally filtered by the `Environment` cost allocation tag.',
+          'One monthly COST budget `agenticai-monthly` in the account stack covering the whole account, $50 by default (`monthlyBudgetUsd`), optionally filtered by the `Environment` cost allocation tag; `agenticai cost estimate --all` compares every environment of the account with it (docs/COSTS.md).',
         where: [
           'infra/constructs/cost-guard.ts',
           'infra/stacks/account-stack.ts',
@@ -251,8 +251,13 @@ export const REQUIREMENT_GROUPS = [
         id: 'R5.5',
         title: 'By service, against the budget, trend and projection',
         summary:
-          'The cost report breaks spend down by service, compares it with the budget, shows the daily trend and a projected month-end total (forecast, or a linear projection when Cost Explorer has none).',
-        where: ['src/domain/cost-report.ts', 'src/cli/commands/cost.ts'],
+          'The cost report breaks spend down by service, compares it with the budget, draws the daily trend (bars and a month sparkline; plain ASCII when not a terminal or with NO_COLOR) and the projected month-end total against the budget (forecast, or a linear projection when Cost Explorer has none); `cost estimate` prices the synthesized templates per environment and per million requests.',
+        where: [
+          'src/domain/cost-report.ts',
+          'src/domain/cost-estimate.ts',
+          'src/cli/commands/cost.ts',
+          'docs/COSTS.md',
+        ],
       },
     ],
   },

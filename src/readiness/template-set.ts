@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COST_PROFILE_METADATA, type CostProfileMetadata } from '../domain/cost-profile.ts';
 import { resourceNames } from '../naming.ts';
 
 /** CloudFormation JSON as synthesized: untyped by nature, so checks read it with optional chaining. */
@@ -14,6 +15,7 @@ export interface CfnResource {
 }
 export interface CfnTemplate {
   Resources?: Record<string, CfnResource>;
+  Metadata?: Record<string, Json>;
 }
 export interface StackTemplate {
   stackName: string;
@@ -102,6 +104,15 @@ export const allResources = (set: TemplateSet): Found[] =>
 
 /** Stacks of the environment itself, without the shared ones. */
 export const ownStacks = (set: TemplateSet) => set.stacks.filter((s) => envOfStack(s.stackName) === set.env);
+
+/** What the environment's cost profile gives up (its stack's template metadata), if it says. */
+export function costProfileOf(set: TemplateSet): CostProfileMetadata | undefined {
+  for (const stack of ownStacks(set)) {
+    const meta = stack.template.Metadata?.[COST_PROFILE_METADATA] as CostProfileMetadata | undefined;
+    if (meta) return meta;
+  }
+  return undefined;
+}
 
 /** Logical ids a value refers to (`Ref`, `Fn::GetAtt`), anywhere inside it. */
 export function referencedIds(value: unknown): string[] {

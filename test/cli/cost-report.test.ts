@@ -8,12 +8,12 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
-import { captureOutput } from '../support/capture-output.ts';
 
 const ce = mockClient(CostExplorerClient);
 const sts = mockClient(STSClient);
 const budgets = mockClient(BudgetsClient);
-const output = captureOutput();
+let stdout = '';
+let stderr = '';
 
 const day = (date: string, groups: [string, number][]) => ({
   TimePeriod: { Start: date, End: date },
@@ -28,6 +28,16 @@ beforeEach(() => {
   sts.reset();
   budgets.reset();
   sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('no'), { name: 'AccessDenied' }));
+  stdout = '';
+  stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    stdout += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    stderr += String(c);
+    return true;
+  });
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
   process.exitCode = undefined;
@@ -41,7 +51,7 @@ afterEach(() => {
 const at = (iso: string) => vi.useFakeTimers({ toFake: ['Date'], now: new Date(iso) });
 const report = async (...args: string[]) => {
   const code = await runCli(['cost', 'report', '--json', ...args]);
-  return { code, body: code === 0 ? JSON.parse(output.stdout) : undefined };
+  return { code, body: code === 0 ? JSON.parse(stdout) : undefined };
 };
 
 describe('agenticai cost report (R5.4, R5.5)', () => {
@@ -188,7 +198,7 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
     ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [day('2026-11-14', [['AWS Lambda', 30]])] });
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '30', Unit: 'USD' } });
     expect(await runCli(['cost', 'report', '--budget', '50', '--check'])).toBe(3);
-    expect(output.stderr).toContain('over budget');
+    expect(stderr).toContain('over budget');
     expect(await runCli(['cost', 'report', '--budget', '100', '--check'])).toBe(0);
     // The code is returned, never left in process.exitCode for the entry point to overwrite.
     expect(process.exitCode).toBeUndefined();
@@ -221,19 +231,19 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
       }),
     );
     expect(await runCli(['cost', 'report'])).toBe(1);
-    expect(output.stderr).toMatch(/no AWS credentials found/);
+    expect(stderr).toMatch(/no AWS credentials found/);
     ce.reset();
     ce.on(GetCostAndUsageCommand).rejects(
       Object.assign(new Error('User not enabled for cost explorer access'), {
         name: 'AccessDeniedException',
       }),
     );
-    output.stderr = '';
+    stderr = '';
     expect(await runCli(['cost', 'report'])).toBe(1);
-    expect(output.stderr).toMatch(/Cost Explorer is not enabled for this account/);
+    expect(stderr).toMatch(/Cost Explorer is not enabled for this account/);
   });
 
-  it('human output of a fixed dataset', async () => {
+  const fixedDataset = () => {
     at('2026-11-05T12:00:00Z');
     ce.on(GetCostAndUsageCommand).resolves({
       ResultsByTime: [
@@ -252,7 +262,107 @@ describe('agenticai cost report (R5.4, R5.5)', () => {
       ],
     });
     ce.on(GetCostForecastCommand).resolves({ Total: { Amount: '18.25', Unit: 'USD' } });
-    expect(await runCli(['cost', 'report', '--budget', '50'])).toBe(0);
-    expect(output.stdout).toMatchSnapshot();
+  };
+  const BY_SERVICE = `By Service:
+  AWS Lambda:                     $2.20 (51.8%)
+  Amazon API Gateway:             $0.80 (18.8%)
+  Amazon DynamoDB:                $0.50 (11.8%)
+  Amazon CloudWatch:              $0.45 (10.6%)
+  Amazon Simple Storage Service:  $0.30 (7.1%)`;
+  /** Runs with stdout as a terminal or not; restores both afterwards. */
+  const asTerminal = async (
+    tty: boolean,
+    env: Record<string, string | undefined>,
+    fn: () => Promise<void>,
+  ) => {
+    const saved = { isTTY: process.stdout.isTTY, NO_COLOR: process.env.NO_COLOR, TERM: process.env.TERM };
+    Object.defineProperty(process.stdout, 'isTTY', { value: tty, configurable: true });
+    const set = (k: string, v: string | undefined) => {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    };
+    for (const [k, v] of Object.entries(env)) set(k, v);
+    try {
+      await fn();
+    } finally {
+      Object.defineProperty(process.stdout, 'isTTY', { value: saved.isTTY, configurable: true });
+      for (const k of ['NO_COLOR', 'TERM'] as const) set(k, saved[k]);
+    }
+  };
+
+  it('R5.4 R5.5 piped (not a terminal): daily bars, a sparkline and the projection against the budget in plain ASCII', async () => {
+    fixedDataset();
+    await asTerminal(false, { NO_COLOR: undefined, TERM: 'xterm-256color' }, async () => {
+      expect(await runCli(['cost', 'report', '--budget', '50'])).toBe(0);
+    });
+    // Bars scale to the peak day (30 wide); the sparkline ramps `_.:-=+*#` over the month's 30 days
+    // (blank for days to come); the gauges share one scale with the budget, marked `|`.
+    expect(stdout).toBe(`AgenticAI Cost Report - November 2026
+=====================================
+Current Spending: $4.25 / $50.00 (8.5%)
+Days Remaining: 25
+
+${BY_SERVICE}
+
+Daily Trend:
+  11-01     $2.00 ##############################
+  11-02     $1.50 #######################
+  11-03     $0.00
+  11-04     $0.75 ###########
+  11-05     $0.00
+  month  [#+_:_                         ]
+
+Projection against the budget (| = $50.00):
+  spent so far     $4.25 ###.....................................| 8.5% of budget
+  month end       $22.50 ##################......................| 45.0% of budget
+
+Projected End-of-Month: $22.50 (AWS forecast)
+Status: OK Within Budget
+
+Unblended cost from Cost Explorer, credits and refunds excluded; today's figure is partial.
+`);
+  });
+
+  it('R5.4 R5.5 in a terminal: Unicode blocks; a projection past the budget runs through its marker', async () => {
+    fixedDataset();
+    await asTerminal(true, { NO_COLOR: undefined, TERM: 'xterm-256color' }, async () => {
+      expect(await runCli(['cost', 'report', '--budget', '10'])).toBe(0);
+    });
+    expect(stdout).toBe(`AgenticAI Cost Report - November 2026
+=====================================
+Current Spending: $4.25 / $10.00 (42.5%)
+Days Remaining: 25
+
+${BY_SERVICE}
+
+Daily Trend:
+  11-01     $2.00 ██████████████████████████████
+  11-02     $1.50 ███████████████████████
+  11-03     $0.00
+  11-04     $0.75 ███████████
+  11-05     $0.00
+  month  [█▆▁▃▁                         ]
+
+Projection against the budget (│ = $10.00):
+  spent so far     $4.25 ████████░░░░░░░░░░│░░░░░░░░░░░░░░░░░░░░░░ 42.5% of budget
+  month end       $22.50 ██████████████████│██████████████████████ 225.0% of budget
+
+Projected End-of-Month: $22.50 (AWS forecast)
+Status: ! Warning: on course to exceed the budget, or past 80 %
+
+Unblended cost from Cost Explorer, credits and refunds excluded; today's figure is partial.
+`);
+  });
+
+  it.each([
+    ['NO_COLOR set', { NO_COLOR: '1', TERM: 'xterm-256color' }],
+    ['a dumb terminal', { NO_COLOR: undefined, TERM: 'dumb' }],
+  ])('in a terminal with %s: plain ASCII', async (_label, env) => {
+    fixedDataset();
+    await asTerminal(true, env, async () => {
+      expect(await runCli(['cost', 'report', '--budget', '50'])).toBe(0);
+    });
+    expect(stdout).toMatch(/^[\x20-\x7e\n]*$/);
+    expect(stdout).toContain('  month  [#+_:_                         ]');
   });
 });

@@ -13,11 +13,16 @@ import { NO_BUNDLING } from './synth.ts';
 // table (docs/RECOVERY.md, "Switch the environment"). cdk-nag runs on both.
 const names = resourceNames('staging');
 const RESTORED = names.restoredDataTable(new Date('2026-11-23T09:30:00Z'));
-const base = loadEnvironments({
-  AGENTICAI_ACCOUNT: '111111111111',
-  AGENTICAI_ADMIN_EMAILS: 'oncall@acme-corp.com',
-  AGENTICAI_ENVIRONMENTS: 'staging',
-})[0]!;
+// The full alarm set (staging's lean cost profile keeps no DynamoDB alarm), so the test also shows
+// the table's alarms follow the switch.
+const base: EnvironmentConfig = {
+  ...loadEnvironments({
+    AGENTICAI_ACCOUNT: '111111111111',
+    AGENTICAI_ADMIN_EMAILS: 'oncall@acme-corp.com',
+    AGENTICAI_ENVIRONMENTS: 'staging',
+  })[0]!,
+  costProfile: 'full',
+};
 
 interface Synth {
   template: Template;

@@ -18,12 +18,16 @@ afterAll(() => synth?.cleanup());
 type Resource = { Type: string; Properties: Record<string, any>; UpdatePolicy?: Record<string, any> };
 const resourcesOf = (template: Template) => template.toJSON().Resources as Record<string, Resource>;
 const LABELS = ['api', 'worker', 'sweeper', 'notifier'] as const;
+/** Each environment's defaults (infra/environments.ts): its cost profile and whether it has the Slack notifier. */
+const configOf = (env: string) => loadEnvironments({ AGENTICAI_ENVIRONMENTS: env }, { offline: true })[0]!;
+const labelsOf = (env: string) => LABELS.filter((l) => l !== 'notifier' || configOf(env).slackNotifier);
 
 /** The catalog's critical alarm names for one function's deployment group (the API's include the API's). */
 const expectedAlarms = (env: string, label: string) =>
   ALARM_CATALOG.filter(
     (spec) =>
       spec.severity === 'critical' &&
+      spec.profiles.includes(configOf(env).costProfile) &&
       (spec.scope === 'function' || (spec.scope === 'api' && label === 'api')),
   )
     .map((spec) => `${resourceNames(env).alarmPrefix}${spec.id}-${spec.scope === 'api' ? 'api' : label}`)
@@ -40,10 +44,10 @@ function groups(env: string) {
         r.Properties.DeploymentGroupName as string,
         {
           config: r.Properties.DeploymentConfigName as string,
-          alarms: (r.Properties.AlarmConfiguration.Alarms as { Name: { Ref: string } }[])
+          alarms: ((r.Properties.AlarmConfiguration?.Alarms ?? []) as { Name: { Ref: string } }[])
             .map((a) => alarmName(a.Name))
             .sort(),
-          alarmsEnabled: r.Properties.AlarmConfiguration.Enabled as boolean,
+          alarmsEnabled: (r.Properties.AlarmConfiguration?.Enabled ?? false) as boolean,
           rollback: r.Properties.AutoRollbackConfiguration,
         },
       ]),
@@ -76,17 +80,27 @@ describe('R12.5 gradual deployments through CodeDeploy', () => {
     expect(found['agenticai-production-worker']!.alarms).not.toContain('agenticai-production-api-5xx-api');
   });
 
-  it.each(['dev', 'staging'])('R12.5 %s shifts all at once, with the same automatic rollback', (env) => {
-    const found = groups(env);
-    expect(Object.keys(found)).toHaveLength(LABELS.length);
-    for (const label of LABELS) {
-      const group = found[resourceNames(env).deploymentGroup(label)]!;
-      expect(group.config).toBe('CodeDeployDefault.LambdaAllAtOnce');
-      expect(group.alarms).toEqual(expectedAlarms(env, label));
-      expect(group.rollback.Enabled).toBe(true);
-      expect(group.rollback.Events).toContain('DEPLOYMENT_STOP_ON_ALARM');
-    }
-  });
+  it.each(['dev', 'staging'])(
+    'R12.5 %s shifts all at once, rolled back on the alarms its cost profile keeps',
+    (env) => {
+      const found = groups(env);
+      expect(Object.keys(found).sort()).toEqual(
+        labelsOf(env)
+          .map((l) => resourceNames(env).deploymentGroup(l))
+          .sort(),
+      );
+      for (const label of labelsOf(env)) {
+        const group = found[resourceNames(env).deploymentGroup(label)]!;
+        expect(group.config).toBe('CodeDeployDefault.LambdaAllAtOnce');
+        expect(group.alarms).toEqual(expectedAlarms(env, label));
+        expect(group.rollback.Enabled).toBe(true);
+        expect(group.rollback.Events).toContain('DEPLOYMENT_FAILURE');
+        // Stopping on alarm only where the profile keeps a critical alarm for the function.
+        if (group.alarms.length > 0) expect(group.rollback.Events).toContain('DEPLOYMENT_STOP_ON_ALARM');
+        else expect(group.rollback.Events).not.toContain('DEPLOYMENT_STOP_ON_ALARM');
+      }
+    },
+  );
 
   it('R12.5 each `live` alias is handed to its deployment group (CloudFormation deploys it through CodeDeploy)', () => {
     const all = resourcesOf(synth.templates['agenticai-production']!);
@@ -96,7 +110,7 @@ describe('R12.5 gradual deployments through CodeDeploy', () => {
       ComputePlatform: 'Lambda',
     });
     const aliases = Object.values(all).filter((r) => r.Type === 'AWS::Lambda::Alias');
-    expect(aliases).toHaveLength(LABELS.length);
+    expect(aliases).toHaveLength(labelsOf('production').length);
     for (const alias of aliases) {
       expect(alias.Properties.Name).toBe(resourceNames('production').liveAlias);
       expect(alias.UpdatePolicy?.CodeDeployLambdaAliasUpdate?.ApplicationName).toEqual({

@@ -162,6 +162,8 @@ describe('CDK app', () => {
 describe.each(envStacks)('%s', (name) => {
   const template = () => t(name);
   const env = name.replace('agenticai-', '');
+  // api, worker, sweeper, and the Slack notifier where the environment's cost profile keeps it.
+  const functionCount = () => (built.stacks.find((s) => s.stackName === name)!.notifierFunction ? 4 : 3);
 
   it('R7.1/R7.3 the data table has point-in-time recovery for at least 7 days', () => {
     const tables = resources(template(), 'AWS::DynamoDB::GlobalTable');
@@ -293,7 +295,7 @@ describe.each(envStacks)('%s', (name) => {
     const functions = resources(template(), 'AWS::Lambda::Function').filter(
       (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
     );
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(functionCount());
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -353,7 +355,7 @@ describe.each(envStacks)('%s', (name) => {
   });
 
   it('rollback by alias (the groundwork for R12.5): the API and the event sources target the `live` alias', () => {
-    template().resourceCountIs('AWS::Lambda::Alias', 4);
+    template().resourceCountIs('AWS::Lambda::Alias', functionCount());
     template().hasResourceProperties('AWS::Lambda::Alias', { Name: 'live' });
     const mappings = resources(template(), 'AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(4);
@@ -377,7 +379,7 @@ describe.each(envStacks)('%s', (name) => {
 
   it('concurrency: no reserved concurrency unless an environment opts in (a new account with quota 10 cannot hold any)', () => {
     const functions = resources(template(), 'AWS::Lambda::Function');
-    expect(functions.length).toBeGreaterThanOrEqual(4);
+    expect(functions.length).toBeGreaterThanOrEqual(functionCount());
     for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
@@ -684,8 +686,8 @@ describe('observability (agenticai-production)', () => {
   });
 });
 
-describe('Slack notifier (agenticai-staging)', () => {
-  const template = () => t('agenticai-staging');
+describe('Slack notifier (agenticai-production; the cheaper profiles of staging and dev leave it out)', () => {
+  const template = () => t('agenticai-production');
 
   it('R3.5 C4 the Slack notifier is subscribed to both alert topics, reads its webhook from Secrets Manager, has a DLQ and its own alarms', () => {
     const notifier = resources(template(), 'AWS::Lambda::Function').find(
@@ -707,10 +709,25 @@ describe('Slack notifier (agenticai-staging)', () => {
     ).map((a) => a.Properties.AlarmName);
     expect(names).toEqual(
       expect.arrayContaining([
-        'agenticai-staging-lambda-error-rate-notifier',
-        'agenticai-staging-dlq-messages-notifier-dlq',
+        'agenticai-production-lambda-error-rate-notifier',
+        'agenticai-production-dlq-messages-notifier-dlq',
       ]),
     );
+  });
+
+  it('C4 staging and dev (slackNotifier off) alert by email only: no notifier, webhook secret or lambda subscription', () => {
+    for (const name of ['agenticai-staging', 'agenticai-dev']) {
+      const functions = resources(t(name), 'AWS::Lambda::Function').map(
+        (f) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
+      );
+      expect(functions).not.toContain('agenticai-notifier');
+      expect(functions).toContain('agenticai-api');
+      const secrets = resources(t(name), 'AWS::SecretsManager::Secret').map((r) => r.Properties.Name);
+      expect(secrets.some((n: string) => n.endsWith('/slack-webhook'))).toBe(false);
+      expect(
+        resources(t(name), 'AWS::SNS::Subscription').filter((r) => r.Properties.Protocol === 'lambda'),
+      ).toEqual([]);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ export const alarmDlq: TemplateCheck = {
   requirements: ['C8'],
   description:
     'every dead-letter queue (of a queue, a function, a rule target or a subscription) has a message alarm',
+  alarms: ['dlq-messages'],
   run(set) {
     const everything = set.stacks.flatMap((s) => Object.values(s.template.Resources ?? {}));
     const dlqIds = new Set(

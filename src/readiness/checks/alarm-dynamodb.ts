@@ -6,6 +6,7 @@ export const alarmDynamoDb: TemplateCheck = {
   id: 'alarm-dynamodb',
   requirements: ['C7'],
   description: 'the data table alarms on throttled requests and on system errors',
+  alarms: ['dynamodb-throttles', 'dynamodb-system-errors'],
   run(set) {
     const problems = ['dynamodb-throttles', 'dynamodb-system-errors'].flatMap((id) =>
       alarmsOf(set, id).some(

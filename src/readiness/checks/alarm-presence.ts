@@ -13,6 +13,7 @@ export function alarmPresenceCheck(
     id,
     requirements: [requirement],
     description,
+    alarms: catalogIds,
     run(set) {
       const counts = catalogIds.map((c) => [c, alarmsOf(set, c).length] as const);
       const missing = counts.filter(([, n]) => n === 0).map(([c]) => c);

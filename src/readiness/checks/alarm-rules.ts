@@ -20,6 +20,7 @@ export function alarmRuleCheck(opts: {
     id: `alarm-${opts.catalogId}`,
     requirements: [opts.requirement],
     description: opts.description,
+    alarms: [opts.catalogId],
     run(set) {
       const alarms = alarmsOf(set, opts.catalogId);
       if (alarms.length === 0)

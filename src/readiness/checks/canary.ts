@@ -21,6 +21,7 @@ export const canaryAlarm: TemplateCheck = {
   id: 'canary-alarm',
   requirements: ['R11.2'],
   description: 'two consecutive canary failures raise an alarm',
+  alarms: ['canary-failed'],
   run(set) {
     const alarms = resourcesOf(set, 'AWS::CloudWatch::Alarm').filter(
       (a) =>
