@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_PIPELINE_MAX_ATTEMPTS } from '../src/config.ts';
-import { resourceNames } from '../src/naming.ts';
 import { COST_PROFILES } from '../src/domain/cost-profile.ts';
+import { resourceNames } from '../src/naming.ts';
 
 /** Where alarms link when no runbook URL is configured: the runbook in this repository. */
 export const DEFAULT_RUNBOOK = 'docs/RUNBOOK.md';
