@@ -19,12 +19,12 @@ import { recoveryClock } from '../../src/adapters/aws/table-restore.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { parseRestoreDrillRecord } from '../../src/domain/restore-drill.ts';
 import { resourceNames } from '../../src/naming.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const dynamo = mockClient(DynamoDBClient);
 const cfn = mockClient(CloudFormationClient);
 const ssm = mockClient(SSMClient);
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 const START = new Date('2026-11-23T09:00:00Z');
 let now = START.getTime();
 
@@ -61,17 +61,7 @@ beforeEach(() => {
   dynamo.reset();
   cfn.reset();
   ssm.reset();
-  stdout = '';
-  stderr = '';
   now = START.getTime();
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
   vi.spyOn(recoveryClock, 'now').mockImplementation(() => new Date(now));
   vi.spyOn(recoveryClock, 'sleep').mockImplementation(async (ms) => {
     now += ms;
@@ -190,13 +180,17 @@ describe('R7.5 agenticai drill restore --env', () => {
       sampleSize: 3,
       sampleMismatches: 0,
     });
-    expect(JSON.parse(stdout)).toMatchObject({ result: 'pass', cleanup: 'deleted', scratchTable: SCRATCH });
+    expect(JSON.parse(output.stdout)).toMatchObject({
+      result: 'pass',
+      cleanup: 'deleted',
+      scratchTable: SCRATCH,
+    });
     expect(dynamo.commandCalls(DeleteTableCommand).map((c) => c.args[0].input)).toEqual([
       { TableName: SCRATCH },
     ]);
     // Counted with Select COUNT over three pages of each table (before and after the sample, and the copy).
     expect(dynamo.commandCalls(ScanCommand).filter((c) => c.args[0].input.Select === 'COUNT').length).toBe(9);
-    expect(stderr).toContain(`${SCRATCH}: CREATING`);
+    expect(output.stderr).toContain(`${SCRATCH}: CREATING`);
   });
 
   it('R7.5 a count mismatch fails the drill (exit 3), names the difference, records fail, still deletes the scratch table', async () => {
@@ -214,9 +208,9 @@ describe('R7.5 agenticai drill restore --env', () => {
     expect(record.reason).toBe(
       'item count 4 restored vs 5 in the source at 2026-11-23T09:00:00.000Z; 1 of 3 sampled items differ',
     );
-    expect(stdout).toContain('Restore drill FAIL');
-    expect(stdout).toMatch(/differs: .*CLIENT#c2.*: name/);
-    expect(stdout).toContain(`Scratch table ${SCRATCH} deleted.`);
+    expect(output.stdout).toContain('Restore drill FAIL');
+    expect(output.stdout).toMatch(/differs: .*CLIENT#c2.*: name/);
+    expect(output.stdout).toContain(`Scratch table ${SCRATCH} deleted.`);
     expect(dynamo.commandCalls(DeleteTableCommand)).toHaveLength(1);
   });
 
@@ -231,7 +225,7 @@ describe('R7.5 agenticai drill restore --env', () => {
     const record = stored();
     expect(record.result).toBe('fail');
     expect(record.reason).toMatch(/too many table operations under way/);
-    expect(stdout).toContain('No scratch table was created.');
+    expect(output.stdout).toContain('No scratch table was created.');
     expect(dynamo.commandCalls(DeleteTableCommand)).toHaveLength(0);
   });
 
@@ -241,7 +235,7 @@ describe('R7.5 agenticai drill restore --env', () => {
       .on(DeleteTableCommand)
       .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
     expect(await runCli(['--env', 'staging', 'drill', 'restore'])).toBe(3);
-    expect(stdout).toContain(`Deleting the scratch table ${SCRATCH} FAILED (AccessDeniedException`);
+    expect(output.stdout).toContain(`Deleting the scratch table ${SCRATCH} FAILED (AccessDeniedException`);
     expect(stored().result).toBe('fail');
   });
 
@@ -249,12 +243,12 @@ describe('R7.5 agenticai drill restore --env', () => {
     restoreSucceeds(SOURCE_ITEMS);
     expect(await runCli(['--env', 'staging', 'drill', 'restore', '--keep'])).toBe(0);
     expect(dynamo.commandCalls(DeleteTableCommand)).toHaveLength(0);
-    expect(stdout).toContain(`Scratch table ${SCRATCH} kept (--keep)`);
+    expect(output.stdout).toContain(`Scratch table ${SCRATCH} kept (--keep)`);
   });
 
   it('R7.5 production is refused without --allow-production; local is a usage error', async () => {
     expect(await runCli(['--env', 'production', 'drill', 'restore'])).toBe(2);
-    expect(stderr).toMatch(/pass --allow-production/);
+    expect(output.stderr).toMatch(/pass --allow-production/);
     expect(await runCli(['drill', 'restore'])).toBe(2);
     expect(dynamo.calls()).toHaveLength(0);
     expect(ssm.calls()).toHaveLength(0);
@@ -277,7 +271,7 @@ describe('R7.5 agenticai drill restore --env', () => {
     const record = stored();
     expect(record.result).toBe('fail');
     expect(record.reason).toMatch(/^interrupted: stopped waiting for/);
-    expect(stdout).toContain(
+    expect(output.stdout).toContain(
       `it is still being restored (ResourceInUseException); once it is ACTIVE: aws dynamodb delete-table --table-name ${SCRATCH}`,
     );
     expect(process.listenerCount('SIGINT')).toBe(0);

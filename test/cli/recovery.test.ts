@@ -17,13 +17,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { resourceNames } from '../../src/naming.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const dynamo = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const cfn = mockClient(CloudFormationClient);
 const ssm = mockClient(SSMClient);
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 
 const BUCKET = 'agenticai-staging-artifactsd26cf9e8-1a2b3c';
 const KEY = 'projects/cl-1/pr-1/pm/requirements.md';
@@ -34,16 +34,6 @@ beforeEach(() => {
   cfn.reset();
   ssm.reset();
   ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
   // The stack as CloudFormation lists it, over two pages; the access-log bucket must not be picked.
@@ -99,7 +89,7 @@ describe('R7.5 agenticai backup status --env', () => {
       ],
     });
     expect(await runCli(['backup', 'status', '--env', 'staging', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({
+    expect(JSON.parse(output.stdout)).toEqual({
       table: {
         name: 'agenticai-staging-data',
         pointInTimeRecovery: 'ENABLED',
@@ -110,11 +100,11 @@ describe('R7.5 agenticai backup status --env', () => {
       bucket: { name: BUCKET, versioning: 'Enabled', noncurrentExpirationDays: 30 },
       lastDrill: null,
     });
-    stdout = '';
+    output.stdout = '';
     expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(0);
-    expect(stdout).toMatch(/point-in-time recovery ENABLED/);
-    expect(stdout).toMatch(/old versions kept 30 days/);
-    expect(stdout).toMatch(/no drill recorded/);
+    expect(output.stdout).toMatch(/point-in-time recovery ENABLED/);
+    expect(output.stdout).toMatch(/old versions kept 30 days/);
+    expect(output.stdout).toMatch(/no drill recorded/);
   });
 
   it('R7.5 shows the last restore drill (result, when, RTO/RPO) from its SSM parameter, and the table in use after a switch', async () => {
@@ -154,11 +144,11 @@ describe('R7.5 agenticai backup status --env', () => {
       .on(GetParameterCommand, { Name: resourceNames('staging').restoreDrillParameter })
       .resolves({ Parameter: { Value: JSON.stringify(record) } });
     expect(await runCli(['backup', 'status', '--env', 'staging', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ table: { name: restored }, lastDrill: record });
-    stdout = '';
+    expect(JSON.parse(output.stdout)).toMatchObject({ table: { name: restored }, lastDrill: record });
+    output.stdout = '';
     expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(0);
-    expect(stdout).toContain('PASS at 2026-11-22T09:15:00.000Z');
-    expect(stdout).toContain('RTO 600 s, RPO 300 s');
+    expect(output.stdout).toContain('PASS at 2026-11-22T09:15:00.000Z');
+    expect(output.stdout).toContain('RTO 600 s, RPO 300 s');
   });
 
   it('R7.5 shows what AWS reports for an unprotected environment: PITR off, versioning never set, no lifecycle', async () => {
@@ -175,7 +165,7 @@ describe('R7.5 agenticai backup status --env', () => {
       }),
     );
     expect(await runCli(['backup', 'status', '--env', 'staging', '--bucket', 'b', '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({
+    expect(JSON.parse(output.stdout)).toMatchObject({
       table: { pointInTimeRecovery: 'DISABLED', earliestRestorable: null },
       bucket: { name: 'b', versioning: 'Disabled', noncurrentExpirationDays: null },
     });
@@ -184,11 +174,11 @@ describe('R7.5 agenticai backup status --env', () => {
 
   it('R7.5 without --env it is a usage error; a stack without the bucket is exit 1', async () => {
     expect(await runCli(['backup', 'status'])).toBe(2);
-    expect(stderr).toMatch(/needs --env/);
+    expect(output.stderr).toMatch(/needs --env/);
     cfn.reset();
     cfn.on(ListStackResourcesCommand).resolves({ StackResourceSummaries: [] });
     expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(1);
-    expect(stderr).toMatch(/stack agenticai-staging has no artifact bucket/);
+    expect(output.stderr).toMatch(/stack agenticai-staging has no artifact bucket/);
   });
 });
 
@@ -236,9 +226,9 @@ describe('R7.5 agenticai restore object --env', () => {
       '2026-11-21T00:00:00Z',
       '--json',
     ]);
-    expect(stderr).toBe('');
+    expect(output.stderr).toBe('');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ action: 'copy', versionId: 'v1', applied: false });
+    expect(JSON.parse(output.stdout)).toMatchObject({ action: 'copy', versionId: 'v1', applied: false });
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
     expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(2);
   });
@@ -259,7 +249,7 @@ describe('R7.5 agenticai restore object --env', () => {
       '--json',
     ];
     expect(await runCli(args)).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({
+    expect(JSON.parse(output.stdout)).toMatchObject({
       action: 'copy',
       versionId: 'v2',
       applied: true,
@@ -280,14 +270,14 @@ describe('R7.5 agenticai restore object --env', () => {
     expect(
       await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--version-id', 'v3', '--apply']),
     ).toBe(0);
-    expect(stdout).toMatch(/Nothing to do .*already current/);
+    expect(output.stdout).toMatch(/Nothing to do .*already current/);
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
   });
 
   it('R7.5 undelete removes the delete marker by its version id (plan first, then --apply)', async () => {
     history({ deleted: true });
     expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY])).toBe(0);
-    expect(stdout).toMatch(/Plan for s3:\/\/.*remove the delete marker dm1.*\n.*--apply/);
+    expect(output.stdout).toMatch(/Plan for s3:\/\/.*remove the delete marker dm1.*\n.*--apply/);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
     s3.on(DeleteObjectCommand).resolves({ DeleteMarker: true, VersionId: 'dm1' });
     expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--apply'])).toBe(0);
@@ -309,7 +299,7 @@ describe('R7.5 agenticai restore object --env', () => {
     expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--apply', '--json'])).toBe(
       0,
     );
-    expect(JSON.parse(stdout)).toMatchObject({
+    expect(JSON.parse(output.stdout)).toMatchObject({
       action: 'undelete',
       versionId: 'v3',
       deleteMarkers: ['dm2', 'dm1'],
@@ -327,7 +317,7 @@ describe('R7.5 agenticai restore object --env', () => {
       ],
     });
     expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--apply'])).toBe(1);
-    expect(stderr).toMatch(/has no version left to bring back/);
+    expect(output.stderr).toMatch(/has no version left to bring back/);
     expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 
@@ -336,11 +326,11 @@ describe('R7.5 agenticai restore object --env', () => {
     const run = (...extra: string[]) =>
       runCli(['restore', 'object', '--env', 'staging', '--key', KEY, ...extra]);
     expect(await run('--version-id', 'nope', '--apply')).toBe(1);
-    expect(stderr).toMatch(/no version nope of projects\/cl-1\/pr-1\/pm\/requirements.md/);
+    expect(output.stderr).toMatch(/no version nope of projects\/cl-1\/pr-1\/pm\/requirements.md/);
     expect(await run('--before', '2026-11-20T10:00:00Z')).toBe(1);
-    expect(stderr).toMatch(/no version of .* before 2026-11-20T10:00:00.000Z/);
+    expect(output.stderr).toMatch(/no version of .* before 2026-11-20T10:00:00.000Z/);
     expect(await run()).toBe(1);
-    expect(stderr).toMatch(/is not deleted; name --version-id or --before/);
+    expect(output.stderr).toMatch(/is not deleted; name --version-id or --before/);
     expect(await run('--version-id', 'v1', '--before', '2026-11-21T00:00:00Z')).toBe(2);
     expect(await run('--before', 'yesterday')).toBe(2);
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
@@ -349,7 +339,7 @@ describe('R7.5 agenticai restore object --env', () => {
     s3.reset();
     s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
     expect(await run('--version-id', 'v1')).toBe(1);
-    expect(stderr).toMatch(/no versions of .* in bucket/);
+    expect(output.stderr).toMatch(/no versions of .* in bucket/);
     expect(await runCli(['restore', 'object', '--key', KEY])).toBe(2);
   });
 
@@ -361,8 +351,8 @@ describe('R7.5 agenticai restore object --env', () => {
     expect(
       await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--version-id', 'v1', '--apply']),
     ).toBe(1);
-    expect(stderr).toMatch(/AWS refused the request \(AccessDenied: Access Denied\); .*s3:PutObject/);
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(output.stderr).toMatch(/AWS refused the request \(AccessDenied: Access Denied\); .*s3:PutObject/);
+    expect(output.stderr).not.toMatch(/\n\s+at /);
 
     s3.reset();
     s3.on(ListObjectVersionsCommand).rejects(
@@ -371,9 +361,9 @@ describe('R7.5 agenticai restore object --env', () => {
         $metadata: { httpStatusCode: 404 },
       }),
     );
-    stderr = '';
+    output.stderr = '';
     expect(await runCli(['restore', 'object', '--env', 'staging', '--key', KEY, '--bucket', 'nope'])).toBe(1);
-    expect(stderr).toMatch(/no such bucket .*check --bucket/);
+    expect(output.stderr).toMatch(/no such bucket .*check --bucket/);
 
     cfn.reset();
     cfn.on(ListStackResourcesCommand).rejects(
@@ -382,8 +372,8 @@ describe('R7.5 agenticai restore object --env', () => {
         $metadata: { httpStatusCode: 400 },
       }),
     );
-    stderr = '';
+    output.stderr = '';
     expect(await runCli(['backup', 'status', '--env', 'staging'])).toBe(1);
-    expect(stderr).toMatch(/does not exist: is staging deployed in this account and region\?/);
+    expect(output.stderr).toMatch(/does not exist: is staging deployed in this account and region\?/);
   });
 });

@@ -15,12 +15,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { resourceNames } from '../../src/naming.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const dynamo = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
 const cfn = mockClient(CloudFormationClient);
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 
 const names = resourceNames('production');
 const LIVE = names.dataTable;
@@ -52,16 +52,6 @@ beforeEach(() => {
   dynamo.reset();
   s3.reset();
   cfn.reset();
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
   process.env.AWS_REGION = 'eu-west-1';
@@ -169,8 +159,8 @@ const restoreProject = (...extra: string[]) =>
 describe('R7.5 agenticai restore project --env', () => {
   it('R7.5 plans: the item from the restored table against the live one, each artifact from its versions; nothing written', async () => {
     expect(await restoreProject('--json')).toBe(0);
-    expect(stderr).toBe('');
-    expect(JSON.parse(stdout)).toEqual({
+    expect(output.stderr).toBe('');
+    expect(JSON.parse(output.stdout)).toEqual({
       clientId: CLIENT,
       projectId: PROJECT,
       before: '2026-11-23T07:30:00.000Z',
@@ -220,8 +210,8 @@ describe('R7.5 agenticai restore project --env', () => {
         ExpressionAttributeValues: { ':seen': { N: '7' } },
       },
     ]);
-    expect(stdout).toContain('Done for client cl-1');
-    expect(stdout).not.toContain('Run again with --apply');
+    expect(output.stdout).toContain('Done for client cl-1');
+    expect(output.stdout).not.toContain('Run again with --apply');
   });
 
   it('R7.5 a project changed between the read and the write is refused, never overwritten (exit 1)', async () => {
@@ -232,7 +222,7 @@ describe('R7.5 agenticai restore project --env', () => {
       }),
     );
     expect(await restoreProject('--apply')).toBe(1);
-    expect(stderr).toContain(
+    expect(output.stderr).toContain(
       `project ${PROJECT} changed while restoring (it is no longer version 7); nothing was changed`,
     );
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
@@ -243,7 +233,7 @@ describe('R7.5 agenticai restore project --env', () => {
     dynamo.on(PutItemCommand).resolves({});
     s3.on(CopyObjectCommand).resolves({ VersionId: 'r3' });
     expect(await restoreProject('--apply', '--json')).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ action: 'recreate', current: null, applied: true });
+    expect(JSON.parse(output.stdout)).toMatchObject({ action: 'recreate', current: null, applied: true });
     const put = dynamo.commandCalls(PutItemCommand)[0]!.args[0].input;
     expect(put.ConditionExpression).toBe('attribute_not_exists(PK)');
     expect(put.Item!.version).toEqual({ N: '4' });
@@ -259,21 +249,21 @@ describe('R7.5 agenticai restore project --env', () => {
       },
     });
     expect(await restoreProject()).toBe(1);
-    expect(stderr).toContain(
+    expect(output.stderr).toContain(
       `${FROM} holds 2026-11-23T07:45:00.000Z, after --before 2026-11-23T07:30:00.000Z`,
     );
     dynamo
       .on(DescribeTableCommand, { TableName: FROM })
       .resolves({ Table: { TableName: FROM, TableStatus: 'ACTIVE' } });
-    stderr = '';
+    output.stderr = '';
     expect(await restoreProject()).toBe(1);
-    expect(stderr).toContain('is not a restored table');
+    expect(output.stderr).toContain('is not a restored table');
     dynamo
       .on(DescribeTableCommand, { TableName: FROM })
       .rejects(Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' }));
-    stderr = '';
+    output.stderr = '';
     expect(await restoreProject()).toBe(1);
-    expect(stderr).toContain(`no table ${FROM}; restore one first`);
+    expect(output.stderr).toContain(`no table ${FROM}; restore one first`);
     dynamo.on(DescribeTableCommand, { TableName: FROM }).resolves({
       Table: {
         TableName: FROM,
@@ -282,9 +272,9 @@ describe('R7.5 agenticai restore project --env', () => {
       },
     });
     dynamo.on(GetItemCommand, { TableName: FROM }).resolves({});
-    stderr = '';
+    output.stderr = '';
     expect(await restoreProject()).toBe(1);
-    expect(stderr).toContain(`project ${PROJECT} of client ${CLIENT} is not in ${FROM}`);
+    expect(output.stderr).toContain(`project ${PROJECT} of client ${CLIENT} is not in ${FROM}`);
     expect(
       await runCli([
         '--env',

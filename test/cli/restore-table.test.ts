@@ -17,11 +17,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recoveryClock } from '../../src/adapters/aws/table-restore.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { resourceNames } from '../../src/naming.ts';
+import { captureOutput } from '../support/capture-output.ts';
 
 const dynamo = mockClient(DynamoDBClient);
 const cfn = mockClient(CloudFormationClient);
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 /** The injected clock: a sleep advances it, so a restore of hours runs instantly. */
 let now = new Date('2026-11-23T09:00:00Z').getTime();
 const sleeps: number[] = [];
@@ -58,18 +58,8 @@ const target = (status: string, indexStatus = status): TableDescription => ({
 beforeEach(() => {
   dynamo.reset();
   cfn.reset();
-  stdout = '';
-  stderr = '';
   sleeps.length = 0;
   now = new Date('2026-11-23T09:00:00Z').getTime();
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
   vi.spyOn(recoveryClock, 'now').mockImplementation(() => new Date(now));
   vi.spyOn(recoveryClock, 'sleep').mockImplementation(async (ms) => {
     sleeps.push(ms);
@@ -142,8 +132,8 @@ describe('R7.5 agenticai restore table --env', () => {
   it('R7.5 plans by default: source from the stack output, window, target name, what is re-applied; changes nothing', async () => {
     dynamo.on(DescribeTableCommand, { TableName: TARGET }).rejects(notFound());
     expect(await restoreTable('--json')).toBe(0);
-    expect(stderr).toBe('');
-    const plan = JSON.parse(stdout);
+    expect(output.stderr).toBe('');
+    const plan = JSON.parse(output.stdout);
     expect(plan).toMatchObject({
       action: 'restore',
       applied: false,
@@ -178,11 +168,11 @@ describe('R7.5 agenticai restore table --env', () => {
         .map((c) => c.args[0].constructor.name)
         .filter((n) => !/^(Describe|List)/.test(n)),
     ).toEqual([]);
-    stdout = '';
+    output.stdout = '';
     expect(await restoreTable()).toBe(0);
-    expect(stdout).toContain(`into a new table ${TARGET}`);
-    expect(stdout).toContain('TTL: on attribute ttl');
-    expect(stdout).toContain('Run again with --apply');
+    expect(output.stdout).toContain(`into a new table ${TARGET}`);
+    expect(output.stdout).toContain('TTL: on attribute ttl');
+    expect(output.stdout).toContain('Run again with --apply');
   });
 
   it('R7.5 a time before the window or in the future is refused with the window; just after the latest restorable time is clamped to it', async () => {
@@ -190,15 +180,15 @@ describe('R7.5 agenticai restore table --env', () => {
     expect(
       await runCli(['--env', 'production', 'restore', 'table', '--to-time', '2026-09-01T00:00:00Z']),
     ).toBe(1);
-    expect(stderr).toContain(
+    expect(output.stderr).toContain(
       '2026-09-01T00:00:00.000Z is before the restorable window (2026-10-19T09:00:00.000Z .. 2026-11-23T08:55:00.000Z)',
     );
-    stderr = '';
+    output.stderr = '';
     expect(
       await runCli(['--env', 'production', 'restore', 'table', '--to-time', '2026-11-24T00:00:00Z']),
     ).toBe(1);
-    expect(stderr).toMatch(/is in the future/);
-    stderr = '';
+    expect(output.stderr).toMatch(/is in the future/);
+    output.stderr = '';
     expect(
       await runCli([
         '--env',
@@ -212,7 +202,7 @@ describe('R7.5 agenticai restore table --env', () => {
         '--json',
       ]),
     ).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({
+    expect(JSON.parse(output.stdout)).toMatchObject({
       restoreTime: '2026-11-23T08:55:00.000Z',
       note: expect.stringMatching(/after the latest restorable time/),
     });
@@ -241,9 +231,9 @@ describe('R7.5 agenticai restore table --env', () => {
     ]);
     // Three polls before it is ready, 30 s apart (the injected clock).
     expect(sleeps).toEqual([30_000, 30_000, 30_000]);
-    expect(stderr).toContain(`${TARGET}: CREATING (indexes not ready: GSI1, GSI2), 0 s elapsed`);
-    expect(stderr).toContain(`${TARGET}: ACTIVE (indexes not ready: GSI1, GSI2), 60 s elapsed`);
-    expect(stderr).toContain(`${TARGET}: ACTIVE, 90 s elapsed`);
+    expect(output.stderr).toContain(`${TARGET}: CREATING (indexes not ready: GSI1, GSI2), 0 s elapsed`);
+    expect(output.stderr).toContain(`${TARGET}: ACTIVE (indexes not ready: GSI1, GSI2), 60 s elapsed`);
+    expect(output.stderr).toContain(`${TARGET}: ACTIVE, 90 s elapsed`);
     expect(dynamo.commandCalls(TagResourceCommand).map((c) => c.args[0].input)).toEqual([
       {
         ResourceArn: TARGET_ARN,
@@ -266,10 +256,12 @@ describe('R7.5 agenticai restore table --env', () => {
     expect(dynamo.commandCalls(UpdateTableCommand).map((c) => c.args[0].input)).toEqual([
       { TableName: TARGET, DeletionProtectionEnabled: true },
     ]);
-    expect(stdout).toContain(`Restored ${SOURCE} as it was at 2026-11-23T07:00:00.000Z into ${TARGET}`);
-    expect(stdout).toContain(`add \`dataTableName: '${TARGET}'\` to production's settings`);
-    expect(stdout).toContain('npm run deploy -- --env production');
-    expect(stdout).toMatch(/The way back: remove dataTableName and deploy again/);
+    expect(output.stdout).toContain(
+      `Restored ${SOURCE} as it was at 2026-11-23T07:00:00.000Z into ${TARGET}`,
+    );
+    expect(output.stdout).toContain(`add \`dataTableName: '${TARGET}'\` to production's settings`);
+    expect(output.stdout).toContain('npm run deploy -- --env production');
+    expect(output.stdout).toMatch(/The way back: remove dataTableName and deploy again/);
   });
 
   it('R7.5 Ctrl-C stops the wait, not the restore, and names the command that resumes it; running it waits and re-applies without a second restore', async () => {
@@ -286,8 +278,8 @@ describe('R7.5 agenticai restore table --env', () => {
     });
     dynamo.on(RestoreTableToPointInTimeCommand).resolves({});
     expect(await restoreTable('--apply')).toBe(1);
-    expect(stderr).toContain(`stopped waiting; the restore of ${TARGET} goes on in AWS`);
-    expect(stderr).toContain(
+    expect(output.stderr).toContain(`stopped waiting; the restore of ${TARGET} goes on in AWS`);
+    expect(output.stderr).toContain(
       `npx agenticai --env production restore table --to-time 2026-11-23T07:00:00.000Z --target-name ${TARGET} --apply`,
     );
     expect(process.listenerCount('SIGINT')).toBe(0);
@@ -297,19 +289,19 @@ describe('R7.5 agenticai restore table --env', () => {
     dynamo
       .on(DescribeTimeToLiveCommand, { TableName: TARGET })
       .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'DISABLED' } });
-    stdout = '';
+    output.stdout = '';
     expect(await restoreTable('--target-name', TARGET, '--apply', '--json')).toBe(0);
     expect(dynamo.commandCalls(RestoreTableToPointInTimeCommand)).toHaveLength(1);
-    expect(JSON.parse(stdout)).toMatchObject({ action: 'resume', applied: true, targetTable: TARGET });
+    expect(JSON.parse(output.stdout)).toMatchObject({ action: 'resume', applied: true, targetTable: TARGET });
     expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(1);
     // Once more: TTL is on now, so it is not enabled again.
     dynamo
       .on(DescribeTimeToLiveCommand, { TableName: TARGET })
       .resolves({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' } });
-    stdout = '';
+    output.stdout = '';
     expect(await restoreTable('--target-name', TARGET, '--apply', '--json')).toBe(0);
     expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(1);
-    expect(JSON.parse(stdout).reapplied).toContain('TTL on attribute ttl (already on)');
+    expect(JSON.parse(output.stdout).reapplied).toContain('TTL on attribute ttl (already on)');
   });
 
   it.each([
@@ -321,8 +313,8 @@ describe('R7.5 agenticai restore table --env', () => {
       dynamo.on(DescribeTableCommand, { TableName: TARGET }).rejects(notFound());
       dynamo.on(RestoreTableToPointInTimeCommand).rejects(Object.assign(new Error('refused'), { name }));
       expect(await restoreTable('--apply')).toBe(1);
-      expect(stderr).toContain(message);
-      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(output.stderr).toContain(message);
+      expect(output.stderr).not.toMatch(/\n\s+at /);
       expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
       expect(dynamo.commandCalls(TagResourceCommand)).toHaveLength(0);
     },
@@ -333,7 +325,7 @@ describe('R7.5 agenticai restore table --env', () => {
       .on(DescribeTableCommand, { TableName: TARGET })
       .resolves({ Table: { TableName: TARGET, TableArn: TARGET_ARN, TableStatus: 'ACTIVE' } });
     expect(await restoreTable('--apply')).toBe(1);
-    expect(stderr).toContain(`table ${TARGET} already exists and is not a restore of ${SOURCE}`);
+    expect(output.stderr).toContain(`table ${TARGET} already exists and is not a restore of ${SOURCE}`);
     expect(dynamo.commandCalls(RestoreTableToPointInTimeCommand)).toHaveLength(0);
   });
 
@@ -359,7 +351,7 @@ describe('R7.5 agenticai restore table --env', () => {
       },
     });
     expect(await restoreTable()).toBe(1);
-    expect(stderr).toContain(`point-in-time recovery is DISABLED on ${inUse}`);
+    expect(output.stderr).toContain(`point-in-time recovery is DISABLED on ${inUse}`);
   });
 
   it('R7.5 missing permissions are one line naming what the restore needs (exit 1); --target-name of the table in use is a usage error', async () => {
@@ -376,13 +368,13 @@ describe('R7.5 agenticai restore table --env', () => {
       ),
     );
     expect(await restoreTable('--apply')).toBe(1);
-    expect(stderr).toMatch(
+    expect(output.stderr).toMatch(
       /AWS refused the request \(AccessDeniedException: .*\); the recovery commands need .*dynamodb:RestoreTableToPointInTime/,
     );
-    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(output.stderr).not.toMatch(/\n\s+at /);
     expect(dynamo.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
-    stderr = '';
+    output.stderr = '';
     expect(await restoreTable('--target-name', SOURCE)).toBe(2);
-    expect(stderr).toContain(`--target-name is the table in use (${SOURCE})`);
+    expect(output.stderr).toContain(`--target-name is the table in use (${SOURCE})`);
   });
 });

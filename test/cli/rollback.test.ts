@@ -20,6 +20,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { resourceNames } from '../../src/naming.ts';
 import { SERVICES } from '../../src/observability/metrics.ts';
+import { captureOutput } from '../support/capture-output.ts';
 import { serveOverHttp, startTestRuntime, type TestRuntime } from '../support/local-app.ts';
 import { runCli as runBinary } from '../support/server-process.ts';
 
@@ -133,13 +134,13 @@ function installCodeDeploy(inProgress: Record<string, string[]> = {}) {
     .callsFake((input) => ({ deployments: inProgress[input.deploymentGroupName] ?? [] }));
 }
 
-let stdout = '';
-let stderr = '';
+const output = captureOutput();
 const cli = async (...args: string[]) => {
-  stdout = '';
-  stderr = '';
+  // Each call's own output (a test may run the command twice).
+  output.stdout = '';
+  output.stderr = '';
   const code = await runCli(['--env', ENV, '--region', 'eu-west-1', 'rollback', ...args]);
-  return { code, stdout, stderr };
+  return { code, stdout: output.stdout, stderr: output.stderr };
 };
 const updates = () => lambda.commandCalls(UpdateAliasCommand).map((c) => c.args[0].input);
 
@@ -154,14 +155,6 @@ beforeEach(() => {
   installLambda();
   installStack();
   installCodeDeploy();
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
 });
