@@ -6,9 +6,15 @@ import {
   PutItemCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { ListObjectVersionsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { keys } from '../dynamodb/tables.ts';
-import { applyObjectRestore, type ObjectRestorePlan, planObjectRestore, RecoveryError } from './recovery.ts';
+import {
+  applyObjectRestore,
+  type ObjectRestorePlan,
+  objectVersionPages,
+  planObjectRestore,
+  RecoveryError,
+} from './recovery.ts';
 
 // `agenticai restore project` (R7.5): one client's project and its artifacts as they were before
 // a time. DynamoDB restores whole tables only, so the project item comes from a table restored to a
@@ -56,22 +62,8 @@ export interface ProjectRestorePlan {
 /** Every key under a prefix that has versions or delete markers (every page). */
 async function keysUnder(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const found = new Set<string>();
-  let keyMarker: string | undefined;
-  let versionMarker: string | undefined;
-  for (;;) {
-    const page = await s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: bucket,
-        Prefix: prefix,
-        KeyMarker: keyMarker,
-        VersionIdMarker: versionMarker,
-      }),
-    );
+  for await (const page of objectVersionPages(s3, bucket, prefix))
     for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) if (v.Key) found.add(v.Key);
-    if (!page.IsTruncated) break;
-    keyMarker = page.NextKeyMarker;
-    versionMarker = page.NextVersionIdMarker;
-  }
   return [...found].sort();
 }
 

@@ -91,20 +91,33 @@ interface Version {
   size?: number;
 }
 
-/** Every version and delete marker of exactly `key` (a prefix listing also returns longer keys), newest first. */
-export async function listVersions(s3: S3Client, bucket: string, key: string): Promise<Version[]> {
-  const found: Version[] = [];
+/**
+ * Every page of ListObjectVersions under `prefix` (S3 has no SDK paginator for it): the key and
+ * version-id markers carried from page to page.
+ */
+export async function* objectVersionPages(s3: S3Client, bucket: string, prefix: string) {
   let keyMarker: string | undefined;
   let versionMarker: string | undefined;
   for (;;) {
     const page = await s3.send(
       new ListObjectVersionsCommand({
         Bucket: bucket,
-        Prefix: key,
+        Prefix: prefix,
         KeyMarker: keyMarker,
         VersionIdMarker: versionMarker,
       }),
     );
+    yield page;
+    if (!page.IsTruncated) return;
+    keyMarker = page.NextKeyMarker;
+    versionMarker = page.NextVersionIdMarker;
+  }
+}
+
+/** Every version and delete marker of exactly `key` (a prefix listing also returns longer keys), newest first. */
+export async function listVersions(s3: S3Client, bucket: string, key: string): Promise<Version[]> {
+  const found: Version[] = [];
+  for await (const page of objectVersionPages(s3, bucket, key)) {
     for (const v of page.Versions ?? [])
       if (v.Key === key && v.VersionId && v.LastModified)
         found.push({
@@ -122,9 +135,6 @@ export async function listVersions(s3: S3Client, bucket: string, key: string): P
           isLatest: m.IsLatest === true,
           deleteMarker: true,
         });
-    if (!page.IsTruncated) break;
-    keyMarker = page.NextKeyMarker;
-    versionMarker = page.NextVersionIdMarker;
   }
   // Newest first; the current one first among equal times.
   return found.sort(
