@@ -23,22 +23,28 @@ export interface DashboardFunction {
   readonly logGroup: ILogGroup;
 }
 
+/** A queue by name; `region` when it is another region's (drawn here, alarmed in its own stack). */
+export interface QueueTarget {
+  readonly label: string;
+  readonly queueName: string;
+  readonly region?: string;
+}
+
+/** The web ACL in front of the API: its name, region and rule names (metrics per rule). */
+export interface WafTarget {
+  readonly webAclName: string;
+  readonly region: string;
+  readonly ruleNames: readonly string[];
+}
+
 export interface MonitoringDashboardProps {
   readonly envName: string;
   readonly metrics: MetricFactory;
   readonly functions: readonly DashboardFunction[];
   readonly api: { readonly name: string; readonly stage: string };
   readonly tables: readonly { readonly label: string; readonly tableName: string }[];
-  readonly queues: readonly {
-    readonly label: string;
-    readonly queueName: string;
-    readonly region?: string;
-  }[];
-  readonly waf?: {
-    readonly webAclName: string;
-    readonly region: string;
-    readonly ruleNames: readonly string[];
-  };
+  readonly queues: readonly QueueTarget[];
+  readonly waf?: WafTarget;
   /** The alarms, rendered: the status widget lists them and graphs draw their thresholds. */
   readonly alarms: readonly { readonly rendered: RenderedAlarm; readonly alarm: IAlarm }[];
   readonly systemHealth?: IAlarm;

@@ -13,7 +13,7 @@ import type { AlarmTarget, CostProfile, Scope } from '../../src/observability/al
 import type { FunctionLabel } from '../../src/observability/metrics.ts';
 import { AlertTopics } from '../constructs/alert-topics.ts';
 import { type CatalogAlarms, createCatalogAlarms } from './alarms.ts';
-import { createDashboard } from './dashboard.ts';
+import { createDashboard, type QueueTarget, type WafTarget } from './dashboard.ts';
 import { MetricFactory } from './metric-factory.ts';
 import { createSavedQueries } from './saved-queries.ts';
 
@@ -44,17 +44,9 @@ export interface MonitoringProps {
    * `region`: a queue of another region (a canary stack's alert delivery DLQ, R11.5): drawn here,
    * its alarm is in its own stack (an alarm watches its own region only).
    */
-  readonly deadLetterQueues: readonly {
-    readonly label: string;
-    readonly queueName: string;
-    readonly region?: string;
-  }[];
+  readonly deadLetterQueues: readonly QueueTarget[];
   /** The web ACL in front of the API, for its alarm and widgets. @default no WAF alarm or widgets */
-  readonly waf?: {
-    readonly webAclName: string;
-    readonly region: string;
-    readonly ruleNames: readonly string[];
-  };
+  readonly waf?: WafTarget;
   /**
    * The Slack notifier: subscribed to both topics (`handler`, the alias), told where each
    * function's logs are and allowed to read them for alert evidence (`function`).
