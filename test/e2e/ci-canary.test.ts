@@ -1,28 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CanaryResult } from '../../src/canary/health-check.ts';
-import { ROOT } from '../support/server-process.ts';
+import { runNode } from '../support/server-process.ts';
 
 /** Runs scripts/ci-canary.mjs exactly as the CI step does. */
-function runScript(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['scripts/ci-canary.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, AGENTICAI_CANARY_KEY: 'agk_not_the_one_it_creates' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.once('close', (code) => done({ code, stdout, stderr }));
+const runScript = () =>
+  runNode(['scripts/ci-canary.mjs'], {
+    env: { ...process.env, AGENTICAI_CANARY_KEY: 'agk_not_the_one_it_creates' },
   });
-}
 
 describe('CI canary step (scripts/ci-canary.mjs, run by .github/workflows/ci.yml after the tests)', () => {
   it('R11.3 R11.1 starts npm start with a temp data dir, creates a canary key, runs canary run --json against it and stops the server', async () => {

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/server-process.ts';
+import { ROOT, runNode } from '../support/server-process.ts';
 
 // The compiled CLI synthesizes the CDK app in-process: every path the infra code reads (Lambda
 // entries, the lock file, the canary script, cdk.json) must resolve from the repository, not from
@@ -12,22 +11,10 @@ describe('agenticai readiness through the real binary', () => {
   it('synthesizes and checks production from any working directory', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'agenticai-readiness-cwd-'));
     try {
-      const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-        const child = spawn(
-          process.execPath,
-          [join(ROOT, 'bin/agenticai.mjs'), 'readiness', '--env', 'production', '--format', 'json'],
-          { cwd, stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d) => {
-          stdout += d;
-        });
-        child.stderr.on('data', (d) => {
-          stderr += d;
-        });
-        child.once('close', (code) => done({ code, stdout, stderr }));
-      });
+      const result = await runNode(
+        [join(ROOT, 'bin/agenticai.mjs'), 'readiness', '--env', 'production', '--format', 'json'],
+        { cwd },
+      );
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       const report = JSON.parse(result.stdout) as {

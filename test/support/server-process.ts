@@ -89,14 +89,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the `agenticai` bin as a user would; an `undefined` value removes that variable. */
-export function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
-  const merged: Record<string, string | undefined> = { ...process.env, ...env };
-  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+/**
+ * Runs `node <args>` to its end and collects its output (after 'close': 'exit' can come first, with
+ * output still in the pipes). `cwd` defaults to the repository root.
+ */
+export function runNode(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['bin/agenticai.mjs', ...args], {
-      cwd: ROOT,
-      env: merged,
+    const child = spawn(process.execPath, args, {
+      cwd: opts.cwd ?? ROOT,
+      env: opts.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -107,7 +111,13 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
     child.stderr.on('data', (d) => {
       stderr += d;
     });
-    // After stdout and stderr are fully read ('exit' can come first, with output still in the pipes).
     child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
   });
+}
+
+/** Runs the `agenticai` bin as a user would; an `undefined` value removes that variable. */
+export function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  return runNode(['bin/agenticai.mjs', ...args], { env: merged as NodeJS.ProcessEnv });
 }
