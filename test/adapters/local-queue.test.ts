@@ -50,17 +50,16 @@ const recorder = (time: ReturnType<typeof virtualTime>) => {
   return { handled, handler };
 };
 
+/** A queue on the shared store driven by virtual time (its clock and its timers). */
+const virtualQueue = (
+  time: ReturnType<typeof virtualTime>,
+  opts: Partial<ConstructorParameters<typeof LocalStageQueue>[0]> = {},
+) => new LocalStageQueue({ db, tableName: table, clock: time.clock, timers: time.timers, ...opts });
+
 describe('local stage queue', () => {
   it('idle stages poll less and less often: the interval doubles from pollIntervalMs up to maxPollIntervalMs', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue({
-      db,
-      tableName: table,
-      clock: time.clock,
-      pollIntervalMs: 100,
-      maxPollIntervalMs: 2_000,
-      timers: time.timers,
-    });
+    const queue = virtualQueue(time, { pollIntervalMs: 100, maxPollIntervalMs: 2_000 });
     queue.start(async () => done);
     await time.advance(9_200, queue);
     await queue.stop();
@@ -72,12 +71,7 @@ describe('local stage queue', () => {
 
   it('send() on the same queue wakes its stage at once and resets the backoff', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue({
-      db,
-      tableName: table,
-      clock: time.clock,
-      timers: time.timers,
-    });
+    const queue = virtualQueue(time);
     const { handled, handler } = recorder(time);
     queue.start(handler);
     await time.advance(20_000, queue); // long idle: every stage is at the longest interval
@@ -93,13 +87,7 @@ describe('local stage queue', () => {
 
   it('a message sent by another process (the CLI redrive) is received within maxPollIntervalMs', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue({
-      db,
-      tableName: table,
-      clock: time.clock,
-      maxPollIntervalMs: 2_000,
-      timers: time.timers,
-    });
+    const queue = virtualQueue(time, { maxPollIntervalMs: 2_000 });
     const { handled, handler } = recorder(time);
     queue.start(handler);
     await time.advance(20_000, queue);
@@ -116,13 +104,7 @@ describe('local stage queue', () => {
 
   it('a delayed message is received when it becomes visible, not before, even while the stage backs off', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue({
-      db,
-      tableName: table,
-      clock: time.clock,
-      maxPollIntervalMs: 60_000,
-      timers: time.timers,
-    });
+    const queue = virtualQueue(time, { maxPollIntervalMs: 60_000 });
     const { handled, handler } = recorder(time);
     queue.start(handler);
     await time.advance(1_000, queue);
@@ -136,12 +118,7 @@ describe('local stage queue', () => {
 
   it('a visible message behind more than a page (100) of delayed ones is received', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue({
-      db,
-      tableName: table,
-      clock: time.clock,
-      timers: time.timers,
-    });
+    const queue = virtualQueue(time);
     for (let i = 0; i < 150; i++) await queue.send(message(`delayed-${i}`), { delaySeconds: 3_600 });
     await queue.send(message('visible'));
     const { handled, handler } = recorder(time);
@@ -222,13 +199,7 @@ describe('local stage queue', () => {
 
   it('stop() waits for the handlers under way: nothing is delivered after it returns, and nothing is lost', async () => {
     const time = virtualTime();
-    const queue = new LocalStageQueue({
-      db,
-      tableName: table,
-      clock: time.clock,
-      concurrency: 2,
-      timers: time.timers,
-    });
+    const queue = virtualQueue(time, { concurrency: 2 });
     for (let i = 0; i < 30; i++) await queue.send(message(`p${i}`));
     const handled: string[] = [];
     let release!: () => void;
